@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, request, session
-from flask_babel import Babel, format_date, format_datetime
+from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from tracing.config import ROOT
+from tracing.labels import ALL_LABELS
 
 # Each language is named in itself (the language switcher shows these with a lang attribute).
 LANGUAGES: dict[str, str] = {"uk": "Українська", "en": "English", "ru": "Русский"}
@@ -50,8 +51,5 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["human_date"] = human_date
 
-    @app.context_processor
-    def _languages() -> dict[str, object]:
-        from flask_babel import get_locale
-
-        return {"LANGUAGES": LANGUAGES, "get_locale": get_locale}
+    # Globals rather than a context processor: imported macros see them too.
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale, LABELS=ALL_LABELS)

@@ -37,6 +37,12 @@ _TOUCH_EVERY = timedelta(minutes=1)
 def start_session(user: User) -> None:
     """Log ``user`` in with a fresh server-side session (the old cookie is discarded)."""
     session.clear()
+    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
+    db.session.execute(  # this user's abandoned logins
+        sa.delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.last_seen_at < utcnow() - idle
+        )
+    )
     token = secrets.token_urlsafe(32)
     db.session.add(UserSession(token_hash=hash_secret(token), user_id=user.id))
     session["sid"] = token
@@ -72,28 +78,15 @@ def _load_user(user_id: str) -> User | None:
     last_seen, created = row.last_seen_at, row.created_at
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
+    # Both changes ride on the request's transaction: a request that does not commit
+    # (a plain GET) simply leaves them to be redone next time.
     if now - last_seen > idle or now - created > lifetime:
-        _expire(row.id)
+        db.session.delete(row)
         return None
     if now - last_seen > _TOUCH_EVERY:
-        _touch(row.id)
+        row.last_seen_at = now
     user = row.user
     return user if user.active else None
-
-
-def _expire(session_id: int) -> None:
-    # Outside the request's transaction: an expired login is gone even if the view fails.
-    assert db.engine is not None
-    with db.engine.begin() as conn:
-        conn.execute(sa.delete(UserSession).where(UserSession.id == session_id))
-
-
-def _touch(session_id: int) -> None:
-    assert db.engine is not None
-    with db.engine.begin() as conn:
-        conn.execute(
-            sa.update(UserSession).where(UserSession.id == session_id).values(last_seen_at=utcnow())
-        )
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -145,3 +138,9 @@ def init_app(app: Flask) -> None:
     app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     app.after_request(_security_headers)
+
+    @app.context_processor
+    def _logout_token() -> dict[str, object]:
+        from tracing.forms.auth import LogoutForm
+
+        return {"logout_csrf": lambda: LogoutForm().csrf_token.current_token}

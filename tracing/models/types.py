@@ -44,7 +44,7 @@ def append_only(cls: type[Any]) -> type[Any]:
 class UTCDateTime(sa.TypeDecorator[datetime]):
     """A timezone-aware UTC datetime on every backend (SQLite would hand back naive ones)."""
 
-    impl = UTCDateTime
+    impl = sa.DateTime(timezone=True)
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:

@@ -1,0 +1,1 @@
+"""Made-up demo data: organisations, users and a few hundred records to match."""

@@ -1,0 +1,1 @@
+"""WTForms forms, one module per audience; every form carries a CSRF token."""

@@ -1,0 +1,76 @@
+"""Translated labels for stored vocabularies, shared by forms and templates."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from tracing.models import CaseStage, Circumstances, EventKind, PfifStatus, RecordKind, Sex
+
+PFIF_STATUS_LABELS = {
+    PfifStatus.INFORMATION_SOUGHT.value: _l("Information sought"),
+    PfifStatus.BELIEVED_ALIVE.value: _l("Believed alive"),
+    PfifStatus.BELIEVED_MISSING.value: _l("Believed missing"),
+    PfifStatus.BELIEVED_DEAD.value: _l("Believed dead"),
+    PfifStatus.IS_NOTE_AUTHOR.value: _l("This is the person"),
+}
+
+STAGE_LABELS = {
+    CaseStage.REPORTED.value: _l("Reported"),
+    CaseStage.UNDER_REVIEW.value: _l("Under review"),
+    CaseStage.MATCH_SUGGESTED.value: _l("Match suggested"),
+    CaseStage.MATCH_CONFIRMED.value: _l("Match confirmed"),
+    CaseStage.CONTACT_ESTABLISHED.value: _l("Contact established"),
+    CaseStage.REUNIFIED.value: _l("Reunified"),
+    CaseStage.CLOSED.value: _l("Closed"),
+}
+
+# What a family is told: coarse, and never a place or a detail of a found child.
+FAMILY_STAGE_LABELS = {
+    CaseStage.REPORTED.value: _l("Your report has been received."),
+    CaseStage.UNDER_REVIEW.value: _l("A caseworker is working on your report."),
+    CaseStage.MATCH_SUGGESTED.value: _l("A caseworker is working on your report."),
+    CaseStage.MATCH_CONFIRMED.value: _l(
+        "We may have news. A caseworker will contact you in the way you chose."
+    ),
+    CaseStage.CONTACT_ESTABLISHED.value: _l("A caseworker is in contact with you."),
+    CaseStage.REUNIFIED.value: _l("The case is marked as reunited."),
+    CaseStage.CLOSED.value: _l("The case is closed. A caseworker will explain why."),
+}
+
+KIND_LABELS = {
+    RecordKind.SOUGHT.value: _l("Sought"),
+    RecordKind.FOUND.value: _l("Found"),
+}
+
+SEX_LABELS = {
+    Sex.FEMALE.value: _l("Female"),
+    Sex.MALE.value: _l("Male"),
+    Sex.OTHER.value: _l("Other"),
+}
+
+CIRCUMSTANCE_LABELS = {
+    Circumstances.DEPORTED.value: _l("Deported"),
+    Circumstances.FORCIBLY_TRANSFERRED.value: _l("Forcibly transferred"),
+    Circumstances.MISSING.value: _l("Missing"),
+    Circumstances.EVACUATED.value: _l("Evacuated"),
+    Circumstances.SEPARATED.value: _l("Separated"),
+    Circumstances.OTHER.value: _l("Other"),
+}
+
+EVENT_LABELS = {
+    EventKind.NOTE.value: _l("Note"),
+    EventKind.STATUS.value: _l("Status changed"),
+    EventKind.STAGE.value: _l("Stage changed"),
+    EventKind.FAMILY_INFO.value: _l("Information from the family"),
+    EventKind.REPORTED.value: _l("Record created"),
+}
+
+ALL_LABELS = {
+    "pfif_status": PFIF_STATUS_LABELS,
+    "stage": STAGE_LABELS,
+    "family_stage": FAMILY_STAGE_LABELS,
+    "kind": KIND_LABELS,
+    "sex": SEX_LABELS,
+    "circumstances": CIRCUMSTANCE_LABELS,
+    "event": EVENT_LABELS,
+}

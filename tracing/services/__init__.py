@@ -1,0 +1,1 @@
+"""Plain service functions: they change the session and flush; the caller commits."""

@@ -1,0 +1,31 @@
+"""Writing the audit trail inside the caller's transaction."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from tracing.db import db
+from tracing.models import AuditEvent, AuditTag, User
+
+
+def audit(
+    tag: AuditTag,
+    obj: object | None = None,
+    *,
+    actor: User | None = None,
+    detail: str | None = None,
+) -> AuditEvent:
+    """Record that ``actor`` (default: the logged-in user) did ``tag`` to ``obj``."""
+    if actor is None and current_user and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    event = AuditEvent(
+        tag=tag,
+        actor_id=actor.id if actor else None,
+        actor_org_id=actor.org_id if actor else None,
+        object_type=type(obj).__tablename__ if obj is not None else None,  # type: ignore[attr-defined]
+        object_id=getattr(obj, "id", None),
+        detail=detail,
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

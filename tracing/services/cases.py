@@ -1,0 +1,134 @@
+"""Case work on records: scoped lookups, the timeline, notes, statuses and stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracing.db import db
+from tracing.models import (
+    AuditTag,
+    CaseEvent,
+    CaseStage,
+    Circumstances,
+    EventKind,
+    PersonRecord,
+    PfifStatus,
+    RecordKind,
+    User,
+)
+from tracing.services.audit import audit
+
+
+@dataclass(frozen=True)
+class RecordFilters:
+    kind: RecordKind | None = None
+    circumstances: Circumstances | None = None
+    stage: CaseStage | None = None
+    created_from: date | None = None
+    created_to: date | None = None
+
+
+def visible_records(user: User) -> sa.Select[tuple[PersonRecord]]:
+    """Records this user may see: their own organisation's (sharing comes with matching)."""
+    return sa.select(PersonRecord).where(PersonRecord.org_id == user.org_id)
+
+
+def list_records(
+    user: User, filters: RecordFilters, *, page: int = 1, per_page: int = 50
+) -> tuple[list[PersonRecord], int]:
+    query = visible_records(user)
+    if filters.kind:
+        query = query.where(PersonRecord.kind == filters.kind)
+    if filters.circumstances:
+        query = query.where(PersonRecord.circumstances == filters.circumstances)
+    if filters.stage:
+        query = query.where(PersonRecord.case_stage == filters.stage)
+    if filters.created_from:
+        start = datetime.combine(filters.created_from, time.min, tzinfo=UTC)
+        query = query.where(PersonRecord.created_at >= start)
+    if filters.created_to:
+        end = datetime.combine(filters.created_to, time.max, tzinfo=UTC)
+        query = query.where(PersonRecord.created_at <= end)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = db.session.scalars(
+        query.order_by(PersonRecord.created_at.desc(), PersonRecord.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    audit(AuditTag.RECORD_LIST, detail=f"page={page}")
+    return list(rows), int(total)
+
+
+def get_record(user: User, record_id: int) -> PersonRecord | None:
+    """The record if this user may see it (None otherwise: the caller answers 404)."""
+    return db.session.scalars(
+        visible_records(user)
+        .where(PersonRecord.id == record_id)
+        .options(selectinload(PersonRecord.alternate_names), selectinload(PersonRecord.events))
+    ).first()
+
+
+def view_record(user: User, record_id: int) -> PersonRecord | None:
+    """Fetch a record for display and write the one audit event its viewing requires."""
+    record = get_record(user, record_id)
+    if record is not None:
+        audit(AuditTag.RECORD_VIEW, record)
+    return record
+
+
+def add_note(user: User, record: PersonRecord, body: str) -> CaseEvent:
+    entry = CaseEvent(record_id=record.id, kind=EventKind.NOTE, body=body.strip(), author_id=user.id)
+    db.session.add(entry)
+    db.session.flush()
+    audit(AuditTag.RECORD_NOTE_ADD, record)
+    return entry
+
+
+def change_status(
+    user: User, record: PersonRecord, status: PfifStatus, body: str | None = None
+) -> CaseEvent:
+    """Set the record's PFIF status and put the change on its timeline."""
+    previous = record.pfif_status
+    record.pfif_status = status
+    entry = CaseEvent(
+        record_id=record.id,
+        kind=EventKind.STATUS,
+        pfif_status=status,
+        body=(body or "").strip() or None,
+        author_id=user.id,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    audit(AuditTag.RECORD_STATUS_CHANGE, record, detail=f"{previous}->{status}")
+    return entry
+
+
+def timeline(record: PersonRecord) -> list[CaseEvent]:
+    return sorted(record.events, key=lambda e: (e.created_at, e.id), reverse=True)
+
+
+def describe_filters(args: dict[str, Any]) -> RecordFilters:
+    """Filters from query-string values; unknown values are ignored, not errors."""
+
+    def pick(enum: Any, key: str) -> Any:
+        value = args.get(key)
+        return enum(value) if value in enum._value2member_map_ else None
+
+    def day(key: str) -> date | None:
+        try:
+            return date.fromisoformat(args.get(key, ""))
+        except ValueError:
+            return None
+
+    return RecordFilters(
+        kind=pick(RecordKind, "kind"),
+        circumstances=pick(Circumstances, "circumstances"),
+        stage=pick(CaseStage, "stage"),
+        created_from=day("from"),
+        created_to=day("to"),
+    )

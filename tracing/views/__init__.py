@@ -1,0 +1,15 @@
+"""Blueprints by audience: public (families), auth, caseworker, admin, api."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tracing.views import admin, auth, caseworker, errors, public
+
+
+def register_blueprints(app: Flask) -> None:
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(caseworker.bp)
+    app.register_blueprint(admin.bp)
+    errors.init_app(app)

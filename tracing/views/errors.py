@@ -1,0 +1,19 @@
+"""Error pages in the reader's language; the API blueprint answers JSON instead."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+from tracing.db import db
+
+
+def _page(error: HTTPException) -> tuple[str, int]:
+    db.session.rollback()
+    code = error.code or 500
+    return render_template("errors/error.html", code=code), code
+
+
+def init_app(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, _page)
