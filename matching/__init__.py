@@ -9,7 +9,7 @@ def detect_script(text: str | None) -> str:
     for ch in text or "":
         if "\u0400" <= ch <= "\u052f":
             has_cyr = True
-        elif ch.isascii() and ch.isalpha() or "\u00c0" <= ch <= "\u024f":
+        elif (ch.isascii() and ch.isalpha()) or "\u00c0" <= ch <= "\u024f":
             has_lat = True
     if has_cyr and has_lat:
         return "mixed"

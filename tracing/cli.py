@@ -37,8 +37,10 @@ def create_org_command(slug: str, name: str, kind: str, verified: bool) -> None:
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--org", "org_slug", required=True, help="The organisation's slug.")
-@click.password_option(envvar="TRACING_NEW_USER_PASSWORD",
-                       help="Asked for when not given (or set TRACING_NEW_USER_PASSWORD).")
+@click.password_option(
+    envvar="TRACING_NEW_USER_PASSWORD",
+    help="Asked for when not given (or set TRACING_NEW_USER_PASSWORD).",
+)
 def create_user_command(email: str, name: str, role: str, org_slug: str, password: str) -> None:
     """Create a user account."""
     org = get_organization(org_slug)

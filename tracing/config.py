@@ -38,8 +38,16 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 50,
 }
 
-_BOOL = {"1": True, "true": True, "yes": True, "on": True,
-         "0": False, "false": False, "no": False, "off": False}
+_BOOL = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
 
 
 def _coerce(raw: str, default: Any) -> Any:
@@ -55,8 +63,9 @@ def _coerce(raw: str, default: Any) -> Any:
     return raw
 
 
-def load_config(overrides: dict[str, Any] | None = None,
-                environ: dict[str, str] | None = None) -> dict[str, Any]:
+def load_config(
+    overrides: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Return the effective configuration: defaults < environment < overrides."""
     env = os.environ if environ is None else environ
     config = dict(DEFAULTS)

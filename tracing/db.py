@@ -51,7 +51,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _app_context_id() -> int:
-    return id(app_ctx._get_current_object())
+    # One session per application context (one per request in production).
+    return id(app_ctx._get_current_object())  # type: ignore[attr-defined]
 
 
 class Database:

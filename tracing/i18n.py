@@ -38,8 +38,8 @@ def human_date(value: date | datetime | None, fmt: str = "long") -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return format_datetime(value, "medium")
-    return format_date(value, fmt)
+        return str(format_datetime(value, "medium"))
+    return str(format_date(value, fmt))
 
 
 def init_app(app: Flask) -> None:

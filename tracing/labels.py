@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from tracing.models import CaseStage, Circumstances, EventKind, PfifStatus, RecordKind, Sex
+from tracing.models import CaseStage, Circumstances, EventKind, PfifStatus, RecordKind, Role, Sex
 
 PFIF_STATUS_LABELS = {
     PfifStatus.INFORMATION_SOUGHT.value: _l("Information sought"),
@@ -65,7 +65,15 @@ EVENT_LABELS = {
     EventKind.REPORTED.value: _l("Record created"),
 }
 
+ROLE_LABELS = {
+    Role.CASEWORKER.value: _l("Caseworker"),
+    Role.SUPERVISOR.value: _l("Supervisor"),
+    Role.ORG_ADMIN.value: _l("Organisation administrator"),
+    Role.ADMIN.value: _l("Administrator"),
+}
+
 ALL_LABELS = {
+    "role": ROLE_LABELS,
     "pfif_status": PFIF_STATUS_LABELS,
     "stage": STAGE_LABELS,
     "family_stage": FAMILY_STAGE_LABELS,

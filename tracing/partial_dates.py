@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache
 
 from babel import Locale
@@ -71,7 +71,9 @@ def parse_month(text: str) -> int:
     raise DateError("month_unknown")
 
 
-def parse_parts(day: str, month: str, year: str, *, today: date | None = None) -> PartialDate | None:
+def parse_parts(
+    day: str, month: str, year: str, *, today: date | None = None
+) -> PartialDate | None:
     """Day, month and year boxes as typed; any may be empty except the year if another is set."""
     day, month, year = day.strip(), month.strip(), year.strip()
     if not (day or month or year):
@@ -81,7 +83,7 @@ def parse_parts(day: str, month: str, year: str, *, today: date | None = None) -
     if not re.fullmatch(r"\d{4}", year):
         raise DateError("year_format")
     y = int(year)
-    today = today or date.today()
+    today = today or datetime.now(UTC).date()
     if y < 1900 or y > today.year:
         raise DateError("year_range")
     if not month:

@@ -28,7 +28,7 @@ login_manager.session_protection = None  # our own server-side sessions do this 
 
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)
 
-F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue | None])
 
 # How often a session's last-seen time is written (a write per request would be waste).
 _TOUCH_EVERY = timedelta(minutes=1)
@@ -55,7 +55,9 @@ def end_session() -> None:
     """Delete the server-side session: a copied cookie stops working at once."""
     token = session.get("sid")
     if token:
-        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == hash_secret(token)))
+        db.session.execute(
+            sa.delete(UserSession).where(UserSession.token_hash == hash_secret(token))
+        )
     logout_user()
     session.clear()
 
@@ -94,7 +96,7 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
 
     def decorator(view: F) -> F:
         @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+        def wrapped(*args: Any, **kwargs: Any) -> ResponseReturnValue | None:
             if not current_user.is_authenticated:
                 return cast(ResponseReturnValue, login_manager.unauthorized())
             if current_user.role not in roles:
@@ -106,16 +108,18 @@ def roles_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "img-src 'self' data:",
-    "style-src 'self'",
-    "script-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "object-src 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
 
 
 def _security_headers(response: Response) -> Response:

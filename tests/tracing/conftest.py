@@ -83,6 +83,21 @@ def _sqlite_savepoint_workaround(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Compile .po to .mo when stale, so plain `pytest` works without `make`."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (REPO / "tracing" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as src:
+                catalog = read_po(src)
+            with mo.open("wb") as out:
+                write_mo(out, catalog)
+
+
 @pytest.fixture(scope="session")
 def db_url() -> str:
     return database_url()
@@ -131,9 +146,7 @@ TEST_CONFIG = {
 
 
 @pytest.fixture
-def app_factory(
-    connection: Connection, db_url: str, tmp_path: Path
-) -> Callable[..., Flask]:
+def app_factory(connection: Connection, db_url: str, tmp_path: Path) -> Callable[..., Flask]:
     def make(**overrides: Any) -> Flask:
         config = {
             **TEST_CONFIG,
@@ -184,9 +197,7 @@ def intake_org(make_org: Callable[..., Organization]) -> Organization:
 
 
 @pytest.fixture
-def make_user(
-    app: Flask, make_org: Callable[..., Organization]
-) -> Callable[..., User]:
+def make_user(app: Flask, make_org: Callable[..., Organization]) -> Callable[..., User]:
     def make(role: Role = Role.CASEWORKER, org: Organization | None = None) -> User:
         org = org or make_org()
         user = User(

@@ -17,13 +17,25 @@ REPORTER = {
     "language": "uk",
 }
 CHILD = {
-    "name": {"given_name": "Олександр", "family_name": "Шевченко", "patronymic": "Петрович",
-             "other_names": "Саша\nOleksandr"},
+    "name": {
+        "given_name": "Олександр",
+        "family_name": "Шевченко",
+        "patronymic": "Петрович",
+        "other_names": "Саша\nOleksandr",
+    },
     "birth": {"sex": "male", "dob_day": "5", "dob_month": "березня", "dob_year": "2014"},
-    "places": {"birth_place": "Маріуполь", "last_seen_place": "Маріуполь",
-               "seen_day": "", "seen_month": "", "seen_year": "2022"},
-    "circumstances": {"circumstances": "deported", "description": "Вивезли з лікарні",
-                      "distinguishing_marks": ""},
+    "places": {
+        "birth_place": "Маріуполь",
+        "last_seen_place": "Маріуполь",
+        "seen_day": "",
+        "seen_month": "",
+        "seen_year": "2022",
+    },
+    "circumstances": {
+        "circumstances": "deported",
+        "description": "Вивезли з лікарні",
+        "distinguishing_marks": "",
+    },
 }
 
 

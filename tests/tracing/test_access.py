@@ -47,7 +47,9 @@ def test_every_non_public_route_refuses_anonymous_users(app: Flask, client: Flas
 
 
 def test_a_caseworker_cannot_open_another_organisations_record(
-    client: FlaskClient, make_user: Callable[..., User], make_org: Callable[..., Organization],
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organization],
     make_record: Callable[..., PersonRecord],
 ) -> None:
     mine, theirs = make_org(), make_org()
@@ -61,8 +63,8 @@ def test_a_caseworker_cannot_open_another_organisations_record(
     note = client.post(f"/cases/records/{foreign.id}/notes", data={"body": "x"})
     assert note.status_code == 404
     listing = client.get("/cases/").get_data(as_text=True)
-    assert f"/cases/records/{own.id}\"" in listing
-    assert f"/cases/records/{foreign.id}\"" not in listing
+    assert f'/cases/records/{own.id}"' in listing
+    assert f'/cases/records/{foreign.id}"' not in listing
 
 
 def test_admin_pages_need_an_admin_role(
@@ -130,9 +132,7 @@ def test_logout_invalidates_a_copied_session_cookie(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 0
 
 
-def test_idle_sessions_end(
-    client: FlaskClient, make_user: Callable[..., User], app: Flask
-) -> None:
+def test_idle_sessions_end(client: FlaskClient, make_user: Callable[..., User], app: Flask) -> None:
     user = make_user()
     login(client, user)
     session_row = db.session.scalars(sa.select(UserSession)).one()
@@ -167,6 +167,7 @@ def test_login_never_redirects_off_site(
 ) -> None:
     user = make_user()
     db.session.commit()
-    response = post_form(client, f"/auth/login?next={target}",
-                         {"email": user.email, "password": PASSWORD})
+    response = post_form(
+        client, f"/auth/login?next={target}", {"email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/cases/"

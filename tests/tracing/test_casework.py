@@ -25,10 +25,14 @@ from tracing.models import (
 
 
 def _views_of(record: PersonRecord) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(AuditEvent).where(
-            AuditEvent.tag == AuditTag.RECORD_VIEW, AuditEvent.object_id == record.id)
-    ) or 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.tag == AuditTag.RECORD_VIEW, AuditEvent.object_id == record.id)
+        )
+        or 0
+    )
 
 
 def test_each_record_view_writes_exactly_one_audit_event(
@@ -41,14 +45,20 @@ def test_each_record_view_writes_exactly_one_audit_event(
         assert client.get(f"/cases/records/{record.id}").status_code == 200
         assert _views_of(record) == expected
     event = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.tag == AuditTag.RECORD_VIEW)).first()
+        sa.select(AuditEvent).where(AuditEvent.tag == AuditTag.RECORD_VIEW)
+    ).first()
     assert event is not None
     assert (event.actor_id, event.actor_org_id, event.object_type) == (
-        user.id, user.org_id, "person_records")
+        user.id,
+        user.org_id,
+        "person_records",
+    )
 
 
 def test_a_refused_view_writes_no_view_event(
-    client: FlaskClient, make_user: Callable[..., User], make_org: Callable[..., Organization],
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_org: Callable[..., Organization],
     make_record: Callable[..., PersonRecord],
 ) -> None:
     record = make_record(make_org())
@@ -62,8 +72,14 @@ def test_the_record_page_shows_the_record_and_its_timeline(
 ) -> None:
     user = make_user()
     record = make_record(user.organization, patronymic="Петрович", birth_place="Маріуполь")
-    db.session.add(CaseEvent(record_id=record.id, kind=EventKind.FAMILY_INFO,
-                             body="Бачили в Ростові", author_label="family"))
+    db.session.add(
+        CaseEvent(
+            record_id=record.id,
+            kind=EventKind.FAMILY_INFO,
+            body="Бачили в Ростові",
+            author_label="family",
+        )
+    )
     login(client, user)
     page = client.get(f"/cases/records/{record.id}?lang=en").get_data(as_text=True)
     assert "Шевченко Олександр Петрович" in page
@@ -78,8 +94,9 @@ def test_add_a_note(
     record = make_record(user.organization)
     login(client, user)
     url = f"/cases/records/{record.id}"
-    response = client.post(f"{url}/notes", data={"body": "Подзвонила бабуся",
-                                                 "csrf_token": csrf_token(client, url)})
+    response = client.post(
+        f"{url}/notes", data={"body": "Подзвонила бабуся", "csrf_token": csrf_token(client, url)}
+    )
     assert response.status_code == 302
     note = db.session.scalars(sa.select(CaseEvent).where(CaseEvent.kind == EventKind.NOTE)).one()
     assert (note.body, note.author_id) == ("Подзвонила бабуся", user.id)
@@ -93,12 +110,19 @@ def test_an_empty_note_shows_an_error_and_keeps_the_other_form(
     record = make_record(user.organization)
     login(client, user)
     url = f"/cases/records/{record.id}"
-    response = client.post(f"{url}/notes?lang=en", data={"body": "  ", "csrf_token": csrf_token(client, url)})
+    response = client.post(
+        f"{url}/notes?lang=en", data={"body": "  ", "csrf_token": csrf_token(client, url)}
+    )
     assert response.status_code == 200
     assert "Write the note" in response.get_data(as_text=True)
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(CaseEvent).where(CaseEvent.kind == EventKind.NOTE)
-    ) == 0
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(CaseEvent)
+            .where(CaseEvent.kind == EventKind.NOTE)
+        )
+        == 0
+    )
 
 
 def test_change_the_status(
@@ -108,8 +132,14 @@ def test_change_the_status(
     record = make_record(user.organization)
     login(client, user)
     url = f"/cases/records/{record.id}"
-    response = client.post(f"{url}/status", data={
-        "status": "believed_alive", "body": "Фото з табору", "csrf_token": csrf_token(client, url)})
+    response = client.post(
+        f"{url}/status",
+        data={
+            "status": "believed_alive",
+            "body": "Фото з табору",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(PersonRecord, record.id).pfif_status is PfifStatus.BELIEVED_ALIVE  # type: ignore[union-attr]
@@ -124,8 +154,9 @@ def test_unknown_status_is_refused(
     record = make_record(user.organization)
     login(client, user)
     url = f"/cases/records/{record.id}"
-    response = client.post(f"{url}/status", data={"status": "found_on_mars",
-                                                  "csrf_token": csrf_token(client, url)})
+    response = client.post(
+        f"{url}/status", data={"status": "found_on_mars", "csrf_token": csrf_token(client, url)}
+    )
     assert response.status_code == 200
     db.session.expire_all()
     assert db.session.get(PersonRecord, record.id).pfif_status is None  # type: ignore[union-attr]
@@ -143,7 +174,9 @@ def test_notes_need_a_csrf_token(
 
 
 def test_timeline_entries_are_append_only(
-    app, make_user: Callable[..., User], make_record: Callable[..., PersonRecord]  # type: ignore[no-untyped-def]
+    app,
+    make_user: Callable[..., User],
+    make_record: Callable[..., PersonRecord],  # type: ignore[no-untyped-def]
 ) -> None:
     import pytest
 
@@ -164,8 +197,9 @@ def test_the_list_filters(
     user = make_user()
     org = user.organization
     sought = make_record(org, given_name="Ганна", circumstances=Circumstances.DEPORTED)
-    found = make_record(org, kind=RecordKind.FOUND, given_name="Анна",
-                        circumstances=Circumstances.MISSING)
+    found = make_record(
+        org, kind=RecordKind.FOUND, given_name="Анна", circumstances=Circumstances.MISSING
+    )
     old = make_record(org, given_name="Олена")
     old.created_at = utcnow() - timedelta(days=400)
     db.session.commit()

@@ -12,7 +12,9 @@ from tracing.config import load_config
 
 
 def test_environment_overrides_defaults() -> None:
-    config = load_config(environ={"TRACING_SESSION_IDLE_MINUTES": "7", "TRACING_COOKIE_SECURE": "no"})
+    config = load_config(
+        environ={"TRACING_SESSION_IDLE_MINUTES": "7", "TRACING_COOKIE_SECURE": "no"}
+    )
     assert config["SESSION_IDLE_MINUTES"] == 7
     assert config["COOKIE_SECURE"] is False
 
@@ -27,7 +29,9 @@ def test_bad_environment_value_names_the_variable() -> None:
         load_config(environ={"TRACING_COOKIE_SECURE": "perhaps"})
 
 
-def test_secret_key_from_environment_is_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_secret_key_from_environment_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("TRACING_SECRET_KEY", "from-the-environment-" + "y" * 20)
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.config["SECRET_KEY"].startswith("from-the-environment-")

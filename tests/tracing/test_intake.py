@@ -27,7 +27,9 @@ from tracing.models import (
 )
 
 
-def test_a_family_files_a_report_for_one_child(client: FlaskClient, intake_org: Organization) -> None:
+def test_a_family_files_a_report_for_one_child(
+    client: FlaskClient, intake_org: Organization
+) -> None:
     reference, code = file_report(client)
     assert reference.startswith("UA-") and len(code.replace("-", "")) == 16
 
@@ -37,7 +39,10 @@ def test_a_family_files_a_report_for_one_child(client: FlaskClient, intake_org: 
     [child] = report.children
     assert child.kind is RecordKind.SOUGHT
     assert (child.given_name, child.family_name, child.patronymic) == (
-        "Олександр", "Шевченко", "Петрович")
+        "Олександр",
+        "Шевченко",
+        "Петрович",
+    )
     assert child.given_name_script is Script.CYRILLIC
     assert child.sex is Sex.MALE
     assert child.birth_date == date(2014, 3, 5)
@@ -51,7 +56,8 @@ def test_a_family_files_a_report_for_one_child(client: FlaskClient, intake_org: 
         ("Oleksandr", Script.LATIN, NameSource.FAMILY),
     ]
     kinds = db.session.scalars(
-        sa.select(CaseEvent.kind).where(CaseEvent.record_id == child.id)).all()
+        sa.select(CaseEvent.kind).where(CaseEvent.record_id == child.id)
+    ).all()
     assert kinds == [EventKind.REPORTED]
     tags = db.session.scalars(sa.select(AuditEvent.tag)).all()
     assert AuditTag.REPORT_CREATE in tags and AuditTag.RECORD_CREATE in tags
@@ -60,10 +66,24 @@ def test_a_family_files_a_report_for_one_child(client: FlaskClient, intake_org: 
 
 
 def test_siblings_in_one_report(client: FlaskClient, intake_org: Organization) -> None:
-    sister = {**CHILD, "name": {"given_name": "Ганна", "family_name": "Шевченко",
-                                "patronymic": "Петрівна", "other_names": ""},
-              "birth": {"sex": "female", "dob_day": "", "dob_month": "", "dob_year": "",
-                        "dob_unknown": "y", "age_min": "6", "age_max": "8"}}
+    sister = {
+        **CHILD,
+        "name": {
+            "given_name": "Ганна",
+            "family_name": "Шевченко",
+            "patronymic": "Петрівна",
+            "other_names": "",
+        },
+        "birth": {
+            "sex": "female",
+            "dob_day": "",
+            "dob_month": "",
+            "dob_year": "",
+            "dob_unknown": "y",
+            "age_min": "6",
+            "age_max": "8",
+        },
+    }
     reference, _ = file_report(client, [CHILD, sister])
     report = db.session.scalars(sa.select(Report).where(Report.reference == reference)).one()
     assert [c.given_name for c in report.children] == ["Олександр", "Ганна"]
@@ -82,7 +102,9 @@ def test_missing_name_is_reported_next_to_the_field_in_ukrainian(
     client: FlaskClient, intake_org: Organization
 ) -> None:
     post_form(client, "/report/about-you", REPORTER)
-    response = post_form(client, "/report/child/1/name", {"given_name": "", "family_name": "Шевченко"})
+    response = post_form(
+        client, "/report/child/1/name", {"given_name": "", "family_name": "Шевченко"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<title>Помилка:" in page
@@ -152,8 +174,11 @@ def test_month_words_in_three_languages(client: FlaskClient, intake_org: Organiz
     for month, expected in (("березня", 3), ("марта", 3), ("March", 3), ("лист", 11)):
         post_form(client, "/report/about-you", REPORTER)
         post_form(client, "/report/child/1/name", CHILD["name"])
-        response = post_form(client, "/report/child/1/birth",
-                             {"sex": "male", "dob_day": "2", "dob_month": month, "dob_year": "2015"})
+        response = post_form(
+            client,
+            "/report/child/1/birth",
+            {"sex": "male", "dob_day": "2", "dob_month": month, "dob_year": "2015"},
+        )
         assert response.status_code == 302, month
         db.session.expire_all()
         draft = db.session.scalars(sa.select(IntakeDraft)).first()
@@ -171,8 +196,11 @@ def test_places_need_an_answer_or_dont_know(client: FlaskClient, intake_org: Org
     page = post_form(client, "/report/child/1/places?lang=en", {}).get_data(as_text=True)
     assert page.count("Enter a place, or tick") == 4  # in the summary and next to each field
     assert 'href="#birth_place"' in page and 'href="#last_seen_place"' in page
-    ok = post_form(client, "/report/child/1/places", {
-        "birth_place_unknown": "y", "last_seen_place_unknown": "y", "seen_unknown": "y"})
+    ok = post_form(
+        client,
+        "/report/child/1/places",
+        {"birth_place_unknown": "y", "last_seen_place_unknown": "y", "seen_unknown": "y"},
+    )
     assert ok.status_code == 302
 
 
@@ -195,8 +223,11 @@ def test_check_page_shows_answers_with_change_links(
     assert "Олександр" in page and "5 березня 2014" in page and "Маріуполь" in page
     assert "/report/child/1/birth?change=1" in page
     # Changing an answer returns to the check page.
-    changed = post_form(client, "/report/child/1/circumstances?change=1",
-                        {**CHILD["circumstances"], "circumstances": "missing"})
+    changed = post_form(
+        client,
+        "/report/child/1/circumstances?change=1",
+        {**CHILD["circumstances"], "circumstances": "missing"},
+    )
     assert changed.headers["Location"].endswith("/report/check")
 
 

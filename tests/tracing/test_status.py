@@ -54,7 +54,8 @@ def test_the_stage_changes_what_the_family_sees(
 ) -> None:
     reference, code = file_report(client)
     record = db.session.scalars(
-        sa.select(PersonRecord).join(Report).where(Report.reference == reference)).one()
+        sa.select(PersonRecord).join(Report).where(Report.reference == reference)
+    ).one()
     record.case_stage = CaseStage.MATCH_CONFIRMED
     record.last_seen_place = "Таганрог, вул. Секретна 5"
     db.session.commit()
@@ -73,9 +74,12 @@ def test_wrong_code_and_unknown_reference_get_the_same_answer(
     assert NOT_FOUND in wrong[1] and NOT_FOUND in unknown[1]
 
     def body(page: str) -> str:  # the page minus the echoed reference and the CSRF token
-        main = page.split('<main', 1)[1].split("</main>")[0]
-        return "".join(line for line in main.splitlines()
-                       if "csrf_token" not in line and 'name="reference"' not in line)
+        main = page.split("<main", 1)[1].split("</main>")[0]
+        return "".join(
+            line
+            for line in main.splitlines()
+            if "csrf_token" not in line and 'name="reference"' not in line
+        )
 
     assert body(wrong[1]) == body(unknown[1])
 
@@ -119,7 +123,8 @@ def test_the_family_adds_information(client: FlaskClient, intake_org: Organizati
     response = post_form(client, "/status/report?lang=en", {"information": "Бачили в Ростові"})
     assert "Your information has been added" in response.get_data(as_text=True)
     entry = db.session.scalars(
-        sa.select(CaseEvent).where(CaseEvent.kind == EventKind.FAMILY_INFO)).one()
+        sa.select(CaseEvent).where(CaseEvent.kind == EventKind.FAMILY_INFO)
+    ).one()
     assert entry.body == "Бачили в Ростові" and entry.author_label == "family"
 
 
@@ -130,8 +135,9 @@ def test_status_details_need_the_code_first(client: FlaskClient, intake_org: Org
 def test_public_status_endpoint_has_an_http_rate_limit(
     app_factory: Callable[..., Flask], intake_org: Organization
 ) -> None:
-    app = app_factory(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute",
-                      RATELIMIT_STORAGE_URI="memory://")
+    app = app_factory(
+        RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute", RATELIMIT_STORAGE_URI="memory://"
+    )
     client = app.test_client()
     codes = [
         client.post("/status", data={"reference": "UA-1", "code": "x"}).status_code

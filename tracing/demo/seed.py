@@ -84,15 +84,24 @@ def _save_logins(instance_path: str, logins: dict[str, Any]) -> None:
     path.chmod(0o600)
 
 
-def _random_child(rng: random.Random, names: dict[str, Any], surname: dict[str, Any] | None,
-                  patronymic: dict[str, Any] | None, place: dict[str, str] | None) -> Child:
+def _random_child(
+    rng: random.Random,
+    names: dict[str, Any],
+    surname: dict[str, Any] | None,
+    patronymic: dict[str, Any] | None,
+    place: dict[str, str] | None,
+) -> Child:
     given = rng.choice(names["given"])
     sex = given["sex"]
     surname = surname or rng.choice(names["surnames"])
     patronymic = patronymic or rng.choice(names["patronymics"])
     birth = date(2007, 1, 1) + timedelta(days=rng.randrange(0, 15 * 365))
     return Child(
-        given=given, surname=surname[sex], patronymic=patronymic[sex], sex=sex, birth=birth,
+        given=given,
+        surname=surname[sex],
+        patronymic=patronymic[sex],
+        sex=sex,
+        birth=birth,
         place=place or rng.choice(names["places"]),
     )
 
@@ -108,9 +117,16 @@ def _family(rng: random.Random, names: dict[str, Any]) -> list[Child]:
     ]
 
 
-def _record(child: Child, style: str, org: Organization, source_id: str, kind: RecordKind,
-            rng: random.Random) -> PersonRecord:
-    given, family, patronymic = child.given[style], child.surname[style], child.patronymic[style]
+def _record(
+    child: Child,
+    style: str,
+    org: Organization,
+    source_id: str,
+    kind: RecordKind,
+    rng: random.Random,
+) -> PersonRecord:
+    given, family = child.given[style], child.surname[style]
+    patronymic: str | None = child.patronymic[style]
     birth, precision = child.birth, DatePrecision.DAY
     place = child.place["ru" if style == "ru" else "uk" if style == "uk" else style]
     if kind is RecordKind.FOUND and style == "ru" and rng.random() < 0.2:
@@ -121,16 +137,22 @@ def _record(child: Child, style: str, org: Organization, source_id: str, kind: R
         patronymic = None  # foreign records rarely carry one
     return PersonRecord(
         kind=kind,
-        given_name=given, given_name_script=script_of(given),
-        family_name=family, family_name_script=script_of(family),
-        patronymic=patronymic, patronymic_script=script_of(patronymic),
+        given_name=given,
+        given_name_script=script_of(given),
+        family_name=family,
+        family_name_script=script_of(family),
+        patronymic=patronymic,
+        patronymic_script=script_of(patronymic),
         sex=Sex(child.sex),
-        birth_date=birth, birth_date_precision=precision,
+        birth_date=birth,
+        birth_date_precision=precision,
         birth_place=place,
         last_seen_place=place if kind is RecordKind.SOUGHT else None,
         circumstances=rng.choice(list(Circumstances)),
-        org_id=org.id, source_record_id=source_id,
-        consent_tracing=True, consent_sharing=rng.random() < 0.8,
+        org_id=org.id,
+        source_record_id=source_id,
+        consent_tracing=True,
+        consent_sharing=rng.random() < 0.8,
     )
 
 
@@ -153,10 +175,14 @@ def seed(instance_path: str, *, families: int = 150, rng_seed: int = 2022) -> di
             created["users"] += 1
 
     names = json.loads(NAMES_FILE.read_text(encoding="utf-8"))
-    rng = random.Random(rng_seed)
-    existing = set(db.session.scalars(
-        sa.select(PersonRecord.source_record_id).where(PersonRecord.source_record_id.like("demo-%"))
-    ))
+    rng = random.Random(rng_seed)  # noqa: S311 - reproducible made-up data, not secrets
+    existing = set(
+        db.session.scalars(
+            sa.select(PersonRecord.source_record_id).where(
+                PersonRecord.source_record_id.like("demo-%")
+            )
+        )
+    )
     for number in range(1, families + 1):
         children = _family(rng, names)
         ref_id = f"demo-{number:04d}"
@@ -164,9 +190,12 @@ def seed(instance_path: str, *, families: int = 150, rng_seed: int = 2022) -> di
             continue
         code = new_access_code()
         report = Report(
-            reference=new_reference(), access_code_hash=hash_secret(canonical_code(code)),
-            reporter_name="Демо Заявник", relationship_to_child="mother",
-            contact_phone="+380 00 000 0000", preferred_language="uk",
+            reference=new_reference(),
+            access_code_hash=hash_secret(canonical_code(code)),
+            reporter_name="Демо Заявник",
+            relationship_to_child="mother",
+            contact_phone="+380 00 000 0000",
+            preferred_language="uk",
         )
         db.session.add(report)
         db.session.flush()
@@ -177,19 +206,31 @@ def seed(instance_path: str, *, families: int = 150, rng_seed: int = 2022) -> di
             sought.report_id = report.id
             if rng.random() < 0.3:
                 diminutive = child.given["uk_kmu2010"]
-                sought.alternate_names.append(AlternateName(
-                    name=diminutive, script=script_of(diminutive), kind=NameKind.DOCUMENT,
-                    source=NameSource.FAMILY))
+                sought.alternate_names.append(
+                    AlternateName(
+                        name=diminutive,
+                        script=script_of(diminutive),
+                        kind=NameKind.DOCUMENT,
+                        source=NameSource.FAMILY,
+                    )
+                )
             db.session.add(sought)
             created["records"] += 1
             # Some children are found: by a Russian registry, or by an NGO in Latin.
             roll = rng.random()
             if roll < 0.35:
-                found = _record(child, "ru", orgs["registry-monitor"], f"{ref_id}-r{i}",
-                                RecordKind.FOUND, rng)
+                found = _record(
+                    child, "ru", orgs["registry-monitor"], f"{ref_id}-r{i}", RecordKind.FOUND, rng
+                )
             elif roll < 0.6:
-                found = _record(child, rng.choice(LATIN_STYLES), orgs["child-search-ngo"],
-                                f"{ref_id}-n{i}", RecordKind.FOUND, rng)
+                found = _record(
+                    child,
+                    rng.choice(LATIN_STYLES),
+                    orgs["child-search-ngo"],
+                    f"{ref_id}-n{i}",
+                    RecordKind.FOUND,
+                    rng,
+                )
             else:
                 continue
             db.session.add(found)
@@ -197,14 +238,14 @@ def seed(instance_path: str, *, families: int = 150, rng_seed: int = 2022) -> di
         # Unrelated children seen in registries: nobody has reported them (yet).
         if rng.random() < 0.4:
             stranger = _random_child(rng, names, None, None, None)
-            db.session.add(_record(stranger, "ru", orgs["registry-monitor"], f"{ref_id}-x",
-                                   RecordKind.FOUND, rng))
+            db.session.add(
+                _record(
+                    stranger, "ru", orgs["registry-monitor"], f"{ref_id}-x", RecordKind.FOUND, rng
+                )
+            )
             created["records"] += 1
     db.session.flush()
-    for record in db.session.scalars(
-        sa.select(PersonRecord).where(~PersonRecord.events.any())
-    ):
-        db.session.add(CaseEvent(record_id=record.id, kind=EventKind.REPORTED,
-                                 author_label="demo"))
+    for record in db.session.scalars(sa.select(PersonRecord).where(~PersonRecord.events.any())):
+        db.session.add(CaseEvent(record_id=record.id, kind=EventKind.REPORTED, author_label="demo"))
     _save_logins(instance_path, logins)
     return created

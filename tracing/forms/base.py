@@ -38,7 +38,7 @@ class BaseForm(Form):
         cache_translations = True
 
         def bind_field(self, form: Form, unbound_field: Any, options: dict[str, Any]) -> Any:
-            # Every text answer but a password is trimmed, so "  " counts as empty and stored values are clean.
+            # Text answers (not passwords) are trimmed: "  " is empty, stored values are clean.
             field_class = unbound_field.field_class
             if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
                 filters = unbound_field.kwargs.get("filters", ())

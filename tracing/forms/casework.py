@@ -11,9 +11,7 @@ from tracing.labels import PFIF_STATUS_LABELS
 
 
 class NoteForm(BaseForm):
-    body = TextAreaField(
-        _l("Note"), [DataRequired(_l("Write the note")), Length(max=10000)]
-    )
+    body = TextAreaField(_l("Note"), [DataRequired(_l("Write the note")), Length(max=10000)])
 
 
 class StatusChangeForm(BaseForm):

@@ -91,9 +91,7 @@ def _date_boxes() -> tuple[StringField, StringField, StringField]:
 
 
 class ReporterForm(BaseForm):
-    name = StringField(
-        _l("Your full name"), [DataRequired(_l("Enter your name")), NAME_LENGTH]
-    )
+    name = StringField(_l("Your full name"), [DataRequired(_l("Enter your name")), NAME_LENGTH])
     relationship = RadioField(
         _l("How are you related to the child?"),
         choices=options(RELATIONSHIPS),
@@ -119,7 +117,7 @@ class ReporterForm(BaseForm):
             raise ValidationError(_l("Enter a phone number with its digits, e.g. +380 67 123 4567"))
 
     def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
+        ok: bool = super().validate(extra_validators)
         if not any((f.data or "").strip() for f in (self.phone, self.email, self.other_contact)):
             self.phone.errors = [*self.phone.errors, _l("Give at least one way to contact you")]
             return False
@@ -150,7 +148,7 @@ class ChildBirthForm(BaseForm):
     age_max = StringField(_l("To (years)"), [Optional(), Length(max=3)])
 
     def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
+        ok: bool = super().validate(extra_validators)
         dob = DateParts(self, "dob")
         if dob.given():
             return dob.check() and ok
@@ -164,7 +162,7 @@ class ChildBirthForm(BaseForm):
         return self._check_age() and ok
 
     def _check_age(self) -> bool:
-        values = []
+        values: list[int | None] = []
         for field in (self.age_min, self.age_max):
             text = (field.data or "").strip()
             if not text:
@@ -192,7 +190,7 @@ class ChildPlacesForm(BaseForm):
     seen_unknown = BooleanField(_l("I don't know when"))
 
     def validate(self, extra_validators: Any = None) -> bool:
-        ok = super().validate(extra_validators)
+        ok: bool = super().validate(extra_validators)
         seen = DateParts(self, "seen")
         if seen.given():
             ok = seen.check() and ok
@@ -238,13 +236,17 @@ class AddAnotherForm(BaseForm):
 
 class CheckAnswersForm(BaseForm):
     consent_tracing = BooleanField(
-        _l("I agree that my report is used to search for the child and compared with records "
-           "from other organisations"),
+        _l(
+            "I agree that my report is used to search for the child and compared with records "
+            "from other organisations"
+        ),
         [InputRequired(_l("We can only search for the child with your agreement"))],
     )
     consent_sharing = BooleanField(
-        _l("I agree that the report may be shared with partner organisations that help trace "
-           "children (optional)")
+        _l(
+            "I agree that the report may be shared with partner organisations that help trace "
+            "children (optional)"
+        )
     )
 
 

@@ -37,9 +37,7 @@ class AuditEvent(Base):
     __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, index=True
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     tag: Mapped[AuditTag] = enum_column(AuditTag)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     actor_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))

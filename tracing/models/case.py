@@ -38,4 +38,3 @@ class CaseEvent(Base):
 
     record: Mapped[PersonRecord] = relationship(back_populates="events")
     author: Mapped[User | None] = relationship()
-

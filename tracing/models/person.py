@@ -53,9 +53,7 @@ class PersonRecord(Base):
 
     sex: Mapped[Sex | None] = enum_column(Sex, nullable=True)
     birth_date: Mapped[date | None] = mapped_column(sa.Date)
-    birth_date_precision: Mapped[DatePrecision | None] = enum_column(
-        DatePrecision, nullable=True
-    )
+    birth_date_precision: Mapped[DatePrecision | None] = enum_column(DatePrecision, nullable=True)
     # An age range as reported, for when no birth date is known; relative to source_date.
     age_min: Mapped[int | None] = mapped_column(sa.SmallInteger)
     age_max: Mapped[int | None] = mapped_column(sa.SmallInteger)
@@ -86,9 +84,7 @@ class PersonRecord(Base):
 
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     organization: Mapped[Organization] = relationship()
     report: Mapped[Report | None] = relationship(back_populates="children")

@@ -33,7 +33,7 @@ class RecordFilters:
     created_to: date | None = None
 
 
-def visible_records(user: User) -> sa.Select[tuple[PersonRecord]]:
+def visible_records(user: User) -> sa.Select[PersonRecord]:
     """Records this user may see: their own organisation's (sharing comes with matching)."""
     return sa.select(PersonRecord).where(PersonRecord.org_id == user.org_id)
 
@@ -82,7 +82,9 @@ def view_record(user: User, record_id: int) -> PersonRecord | None:
 
 
 def add_note(user: User, record: PersonRecord, body: str) -> CaseEvent:
-    entry = CaseEvent(record_id=record.id, kind=EventKind.NOTE, body=body.strip(), author_id=user.id)
+    entry = CaseEvent(
+        record_id=record.id, kind=EventKind.NOTE, body=body.strip(), author_id=user.id
+    )
     db.session.add(entry)
     db.session.flush()
     audit(AuditTag.RECORD_NOTE_ADD, record)

@@ -41,7 +41,9 @@ def save_draft(draft: IntakeDraft, data: dict[str, Any]) -> None:
 
 def discard_draft(token: str | None) -> None:
     if token:
-        db.session.execute(sa.delete(IntakeDraft).where(IntakeDraft.token_hash == hash_secret(token)))
+        db.session.execute(
+            sa.delete(IntakeDraft).where(IntakeDraft.token_hash == hash_secret(token))
+        )
 
 
 def purge_expired_drafts(ttl_hours: int) -> int:

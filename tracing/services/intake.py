@@ -60,15 +60,17 @@ def _other_names(raw: str | None) -> list[str]:
 
 def child_record(child: dict[str, Any], *, org: Organization, source_id: str) -> PersonRecord:
     """A sought-person record from one child's answers (already validated by the forms)."""
-    birth = parse_parts(child.get("dob_day", ""), child.get("dob_month", ""), child.get("dob_year", ""))
+    birth = parse_parts(
+        child.get("dob_day", ""), child.get("dob_month", ""), child.get("dob_year", "")
+    )
     seen = parse_parts(
         child.get("seen_day", ""), child.get("seen_month", ""), child.get("seen_year", "")
     )
     given = _text(child.get("given_name")) or ""
     family = _text(child.get("family_name"))
     patronymic = _text(child.get("patronymic"))
-    sex = child.get("sex")
-    circumstances = child.get("circumstances")
+    sex = str(child.get("sex"))
+    circumstances = str(child.get("circumstances"))
     record = PersonRecord(
         kind=RecordKind.SOUGHT,
         given_name=given,
@@ -137,7 +139,9 @@ def open_report(answers: dict[str, Any], *, language: str, org: Organization) ->
         record.consent_sharing = bool(consent.get("sharing"))
         db.session.add(record)
         db.session.flush()
-        db.session.add(CaseEvent(record_id=record.id, kind=EventKind.REPORTED, author_label="family"))
+        db.session.add(
+            CaseEvent(record_id=record.id, kind=EventKind.REPORTED, author_label="family")
+        )
         audit(AuditTag.RECORD_CREATE, record, detail="family report")
     audit(AuditTag.REPORT_CREATE, report)
     return FiledReport(report=report, access_code=code)

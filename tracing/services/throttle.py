@@ -32,9 +32,11 @@ def _recent_failures(key: str) -> int:
 
 def is_blocked(reference: str, address: str) -> bool:
     cfg = current_app.config
+    per_reference: int = cfg["STATUS_FAILURES_PER_REFERENCE"]
+    per_address: int = cfg["STATUS_FAILURES_PER_ADDRESS"]
     return (
-        _recent_failures(_key("ref", reference)) >= cfg["STATUS_FAILURES_PER_REFERENCE"]
-        or _recent_failures(_key("addr", address)) >= cfg["STATUS_FAILURES_PER_ADDRESS"]
+        _recent_failures(_key("ref", reference)) >= per_reference
+        or _recent_failures(_key("addr", address)) >= per_address
     )
 
 

@@ -34,7 +34,11 @@ def records() -> str:
     rows, total = cases.list_records(_user(), filters, page=page, per_page=per_page)
     db.session.commit()
     return render_template(
-        "caseworker/records.html", rows=rows, total=total, page=page, per_page=per_page,
+        "caseworker/records.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=per_page,
         filters=filters,
     )
 
@@ -53,8 +57,11 @@ def record(record_id: int) -> Any:
         abort(404)
     db.session.commit()
     return render_template(
-        "caseworker/record.html", record=found, timeline=cases.timeline(found),
-        note_form=NoteForm(), status_form=StatusChangeForm(data={"status": found.pfif_status}),
+        "caseworker/record.html",
+        record=found,
+        timeline=cases.timeline(found),
+        note_form=NoteForm(),
+        status_form=StatusChangeForm(data={"status": found.pfif_status}),
     )
 
 

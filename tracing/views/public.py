@@ -63,12 +63,6 @@ def _render_step(template: str, form: BaseForm, status: int = 200, **context: An
     return render_template(template, form=form, **context), status
 
 
-def _after_save(default: str, **values: Any) -> Response:
-    if request.args.get("change"):
-        return redirect(url_for("public.check"))
-    return redirect(url_for(default, **values))
-
-
 @bp.get("/")
 def index() -> str:
     return render_template("public/index.html")
@@ -85,8 +79,11 @@ def reporter() -> Any:
         data["reporter"] = {k: v for k, v in form.data.items() if k != "csrf_token"}
         drafts.save_draft(draft, data)
         db.session.commit()
-        nxt = "public.children" if data["children"] else "public.child_step"
-        return _after_save(nxt, **({} if data["children"] else {"number": 1, "step": STEPS[0]}))
+        if request.args.get("change"):
+            return redirect(url_for("public.check"))
+        if data["children"]:
+            return redirect(url_for("public.children"))
+        return redirect(url_for("public.child_step", number=1, step=STEPS[0]))
     return _render_step("public/reporter.html", form)
 
 
@@ -115,12 +112,11 @@ def child_step(number: int, step: str) -> Any:
         drafts.save_draft(draft, data)
         db.session.commit()
         index = STEPS.index(step)
-        if index + 1 < len(STEPS) and not (
-            request.args.get("change") and STEPS[index + 1] in children[number - 1]
-        ):
-            return redirect(url_for("public.child_step", number=number, step=STEPS[index + 1],
-                                    **({"change": 1} if request.args.get("change") else {})))
-        return _after_save("public.children")
+        if request.args.get("change"):
+            return redirect(url_for("public.check"))
+        if index + 1 < len(STEPS):
+            return redirect(url_for("public.child_step", number=number, step=STEPS[index + 1]))
+        return redirect(url_for("public.children"))
     back = (
         url_for("public.child_step", number=number, step=STEPS[STEPS.index(step) - 1])
         if STEPS.index(step) > 0
@@ -140,8 +136,9 @@ def children() -> Any:
             number = len(draft.data["children"]) + 1
             return redirect(url_for("public.child_step", number=number, step=STEPS[0]))
         return redirect(url_for("public.check"))
-    return _render_step("public/children.html", form, children=draft.data["children"],
-                        remove_form=BaseForm())
+    return _render_step(
+        "public/children.html", form, children=draft.data["children"], remove_form=BaseForm()
+    )
 
 
 @bp.post("/report/child/<int:number>/remove")
@@ -155,8 +152,9 @@ def remove_child(number: int) -> Any:
         del children[number - 1]
         drafts.save_draft(draft, {**draft.data, "children": children})
         db.session.commit()
-    return redirect(url_for("public.children" if children else "public.child_step",
-                            **({} if children else {"number": 1, "step": STEPS[0]})))
+    if children:
+        return redirect(url_for("public.children"))
+    return redirect(url_for("public.child_step", number=1, step=STEPS[0]))
 
 
 def _complete(child: dict[str, Any]) -> bool:
@@ -177,11 +175,14 @@ def check() -> Any:
     if request.method == "POST" and form.validate():
         org = get_organization(current_app.config["INTAKE_ORGANIZATION"])
         if org is None:
-            current_app.logger.error("intake organisation %r is missing",
-                                     current_app.config["INTAKE_ORGANIZATION"])
+            current_app.logger.error(
+                "intake organisation %r is missing", current_app.config["INTAKE_ORGANIZATION"]
+            )
             abort(500)
-        answers = {**draft.data, "consent": {"tracing": form.consent_tracing.data,
-                                             "sharing": form.consent_sharing.data}}
+        answers = {
+            **draft.data,
+            "consent": {"tracing": form.consent_tracing.data, "sharing": form.consent_sharing.data},
+        }
         filed = intake.open_report(answers, language=str(get_locale()), org=org)
         drafts.discard_draft(session.pop("draft", None))
         db.session.commit()
@@ -242,8 +243,7 @@ def status() -> Any:
                 }
                 return redirect(url_for("public.status_view"))
     code = 429 if blocked else 400 if form.csrf_token.errors else 200
-    return render_template("public/status.html", form=form, failed=failed,
-                           blocked=blocked), code
+    return render_template("public/status.html", form=form, failed=failed, blocked=blocked), code
 
 
 def _report_from_session() -> Report | None:
@@ -285,5 +285,4 @@ def status_view() -> Any:
         form = AddInformationForm(data={})
         form.child.choices = _child_choices(report)
     code = 400 if request.method == "POST" and form.csrf_token.errors else 200
-    return render_template("public/status_view.html", report=report, form=form,
-                           added=added), code
+    return render_template("public/status_view.html", report=report, form=form, added=added), code
