@@ -24,6 +24,8 @@ translations-update: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracing/translations/messages.pot --no-location --sort-output --omit-header .
 	$(BIN)/pybabel update -i tracing/translations/messages.pot -d tracing/translations --no-location --omit-header --ignore-obsolete
 
+# Local http on 127.0.0.1: cookies cannot be marked Secure there.
+run: export TRACING_COOKIE_SECURE ?= false
 run: install
 	mkdir -p instance
 	$(BIN)/alembic upgrade head
