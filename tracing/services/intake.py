@@ -23,6 +23,7 @@ from tracing.models import (
     Sex,
 )
 from tracing.partial_dates import parse_parts
+from tracing.services import linking
 from tracing.services.audit import audit
 from tracing.services.linking import script_of
 from tracing.tokens import (
@@ -144,6 +145,7 @@ def open_report(answers: dict[str, Any], *, language: str, org: Organization) ->
         )
         audit(AuditTag.RECORD_CREATE, record, detail="family report")
     audit(AuditTag.REPORT_CREATE, report)
+    linking.records_changed(list(report.children))
     return FiledReport(report=report, access_code=code)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import matching
-from tracing.models import Script
+from tracing.models import PersonRecord, Script
 
 
 def script_of(text: str | None) -> Script | None:
@@ -11,3 +11,12 @@ def script_of(text: str | None) -> Script | None:
     if not text or not text.strip():
         return None
     return Script(matching.detect_script(text))
+
+
+def records_changed(records: list[PersonRecord]) -> None:
+    """Call after creating or materially changing records (intake, edit, import).
+
+    Keeps each record's match keys and suggestions in step with it, in the caller's
+    transaction. The suggestions work (issue 4) fills this in; callers need not change.
+    """
+    del records
