@@ -36,6 +36,14 @@ DEFAULTS: dict[str, Any] = {
     # Unfinished family reports are forgotten after this long.
     "DRAFT_TTL_HOURS": 24,
     "PAGE_SIZE": 50,
+    # Record exchange: API rate limit per token, import limits, PFIF id domain.
+    "RATELIMIT_API": "300 per minute",
+    "EXCHANGE_MAX_IMPORT_BYTES": 15 * 1024 * 1024,
+    "EXCHANGE_MAX_LINE_CHARS": 100_000,
+    "EXCHANGE_MAX_ROWS": 100_000,
+    # Larger imports are queued for `flask --app tracing exchange run-pending`.
+    "EXCHANGE_INLINE_MAX_ROWS": 2000,
+    "EXCHANGE_PFIF_DOMAIN": "tracing.local",
 }
 
 _BOOL = {

@@ -14,8 +14,8 @@ from tests.tracing.conftest import PASSWORD, csrf_token, login, post_form
 from tracing.db import db, utcnow
 from tracing.models import AuditEvent, AuditTag, Organization, PersonRecord, Role, User, UserSession
 
-# Pages anyone may open: the family side, sign-in, static files.
-PUBLIC_ENDPOINTS = {"static"}
+# Pages anyone may open: the family side, sign-in, static files, the API's description.
+PUBLIC_ENDPOINTS = {"static", "api.openapi_document"}
 PUBLIC_BLUEPRINTS = {"public", "auth"}
 
 
@@ -35,13 +35,16 @@ def _protected_rules(app: Flask) -> list[tuple[str, str, str]]:
 
 def test_the_url_map_has_protected_routes(app: Flask) -> None:
     endpoints = {endpoint for endpoint, _, _ in _protected_rules(app)}
-    assert {"caseworker.records", "caseworker.record", "admin.users"} <= endpoints
+    assert {"caseworker.records", "caseworker.record", "admin.users", "api.read_record"} <= endpoints
 
 
 def test_every_non_public_route_refuses_anonymous_users(app: Flask, client: FlaskClient) -> None:
     for endpoint, method, url in _protected_rules(app):
         response = client.open(url, method=method)
         assert response.status_code in (302, 401, 403), (endpoint, method, response.status_code)
+        if endpoint.startswith("api."):  # the API answers in JSON, never with a login page
+            assert response.status_code == 401, endpoint
+            assert response.get_json()["error"]["code"] == "token_missing", endpoint
         if response.status_code == 302:
             assert "/auth/login" in response.headers["Location"], endpoint
 

@@ -16,20 +16,34 @@ from tracing.models.enums import (
     Script,
     Sex,
 )
+from tracing.models.exchange import (
+    ApiToken,
+    BatchStatus,
+    ImportBatch,
+    ImportFormat,
+    RecordLink,
+    RecordRevision,
+    RevisionAction,
+    TokenScope,
+)
 from tracing.models.org import Organization, User, UserSession
 from tracing.models.person import AlternateName, PersonRecord
 from tracing.models.report import IntakeDraft, Report
 
 __all__ = [
     "AlternateName",
+    "ApiToken",
     "AuditEvent",
     "AuditTag",
+    "BatchStatus",
     "CaseEvent",
     "CaseStage",
     "Circumstances",
     "DatePrecision",
     "EventKind",
     "FailedAttempt",
+    "ImportBatch",
+    "ImportFormat",
     "IntakeDraft",
     "NameKind",
     "NameSource",
@@ -38,10 +52,14 @@ __all__ = [
     "PersonRecord",
     "PfifStatus",
     "RecordKind",
+    "RecordLink",
+    "RecordRevision",
     "Report",
+    "RevisionAction",
     "Role",
     "Script",
     "Sex",
+    "TokenScope",
     "User",
     "UserSession",
 ]

@@ -27,6 +27,15 @@ class AuditTag(StrEnum):
     USER_LOGIN_FAILED = "user:login:failed"
     USER_LOGOUT = "user:logout"
     USER_CREATE = "user:create"
+    RECORD_IMPORT = "record:import"
+    RECORD_EXPORT = "record:export"
+    RECORD_UPDATE = "record:update"
+    IMPORT_REVERT = "import:revert"
+    TOKEN_CREATE = "token:create"  # noqa: S105 - an audit tag, not a secret
+    TOKEN_REVOKE = "token:revoke"  # noqa: S105 - an audit tag, not a secret
+    API_RECORD_READ = "api:record:read"
+    API_RECORD_LIST = "api:record:list"
+    API_SUGGESTION_LIST = "api:suggestion:list"
 
 
 @append_only
@@ -41,6 +50,8 @@ class AuditEvent(Base):
     tag: Mapped[AuditTag] = enum_column(AuditTag)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     actor_org_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id"))
+    # Set when an organisation's API token acted (the API has no signed-in user).
+    actor_token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_tokens.id"))
     object_type: Mapped[str | None] = mapped_column(sa.String(32))
     object_id: Mapped[int | None] = mapped_column()
     # Short machine-readable context; never personal data.

@@ -22,6 +22,8 @@ class CaseEvent(Base):
     """One entry on a record's timeline. Never updated, never deleted."""
 
     __tablename__ = "case_events"
+    # An imported PFIF note is added once per record, however often its file comes.
+    __table_args__ = (sa.UniqueConstraint("record_id", "source_note_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(
@@ -35,6 +37,14 @@ class CaseEvent(Base):
     # Who wrote it when not a user: "family", or an importing organisation's author name.
     author_label: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Imported notes: the source's note id and date, the batch, and the PFIF note fields
+    # with no column of their own (contacts, location, photo, author_made_contact, link).
+    source_note_id: Mapped[str | None] = mapped_column(sa.String(200))
+    source_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("import_batches.id"), index=True
+    )
+    pfif_details: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
 
     record: Mapped[PersonRecord] = relationship(back_populates="events")
     author: Mapped[User | None] = relationship()

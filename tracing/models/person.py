@@ -39,6 +39,8 @@ class PersonRecord(Base):
     __table_args__ = (
         sa.UniqueConstraint("org_id", "source_record_id"),
         sa.Index("ix_person_records_org_kind_stage", "org_id", "kind", "case_stage"),
+        # The exchange feed: an organisation's records by entry date (updated_at).
+        sa.Index("ix_person_records_org_updated", "org_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +77,25 @@ class PersonRecord(Base):
     report_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("reports.id", ondelete="SET NULL"), index=True
     )
+    # The import that last wrote this record (its author and time are on the batch).
+    import_batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("import_batches.id", ondelete="SET NULL"), index=True
+    )
+    # PFIF fields a source may send, kept so exchange loses nothing.
+    source_name: Mapped[str | None] = mapped_column(sa.String(200))
+    source_url: Mapped[str | None] = mapped_column(sa.String(500))
+    author_name: Mapped[str | None] = mapped_column(sa.String(200))
+    author_email: Mapped[str | None] = mapped_column(sa.String(254))
+    author_phone: Mapped[str | None] = mapped_column(sa.String(64))
+    home_street: Mapped[str | None] = mapped_column(sa.String(300))
+    home_neighborhood: Mapped[str | None] = mapped_column(sa.String(200))
+    home_city: Mapped[str | None] = mapped_column(sa.String(200))
+    home_state: Mapped[str | None] = mapped_column(sa.String(200))
+    home_postal_code: Mapped[str | None] = mapped_column(sa.String(32))
+    home_country: Mapped[str | None] = mapped_column(sa.String(8))
+    photo_url: Mapped[str | None] = mapped_column(sa.String(500))
+    profile_urls: Mapped[str | None] = mapped_column(sa.Text)  # one URL a line
+    expiry_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     consent_tracing: Mapped[bool] = mapped_column(default=False)
     consent_sharing: Mapped[bool] = mapped_column(default=False)
@@ -100,7 +121,10 @@ class PersonRecord(Base):
     @property
     def display_name(self) -> str:
         parts = [self.family_name, self.given_name, self.patronymic]
-        return " ".join(p for p in parts if p)
+        named = " ".join(p for p in parts if p)
+        # A record imported with only a PFIF full_name keeps it as an alternate name.
+        full_names = (n.name for n in self.alternate_names if n.kind is NameKind.FULL_NAME)
+        return named or next(full_names, "")
 
     def __repr__(self) -> str:
         return f"<PersonRecord {self.id} {self.kind}>"

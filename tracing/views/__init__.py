@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tracing.views import admin, auth, caseworker, errors, public
+from tracing.views import admin, api, auth, caseworker, errors, public
 
 
 def register_blueprints(app: Flask) -> None:
@@ -12,4 +12,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(caseworker.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
     errors.init_app(app)
