@@ -15,6 +15,7 @@ from tracing.services.users import AccountError, create_organization, create_use
 users_cli = AppGroup("users", help="Manage user accounts.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 demo_cli = AppGroup("demo", help="Demo data for a first look.")
+exchange_cli = AppGroup("exchange", help="Record exchange: queued imports.")
 
 
 @orgs_cli.command("create")
@@ -89,6 +90,24 @@ def logins_command() -> None:
     click.echo("")
 
 
+@exchange_cli.command("run-pending")
+def run_pending_command() -> None:
+    """Import the queued (large) files, each in one transaction of its own."""
+    from tracing.models import ImportBatch
+    from tracing.services.exchange.importer import pending_batch_ids, run_queued
+
+    ids = pending_batch_ids()
+    for batch_id in ids:
+        batch = db.session.get(ImportBatch, batch_id)
+        assert batch is not None
+        run_queued(batch)
+        db.session.commit()
+        outcome = f"{batch.status.value}" + (f" ({batch.error})" if batch.error else "")
+        click.echo(f"batch {batch_id}: {outcome}")
+    if not ids:
+        click.echo("no queued imports")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users_cli, orgs_cli, demo_cli):
+    for group in (users_cli, orgs_cli, demo_cli, exchange_cli):
         app.cli.add_command(group)

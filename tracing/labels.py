@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from tracing.models import CaseStage, Circumstances, EventKind, PfifStatus, RecordKind, Role, Sex
+from tracing.models import (
+    BatchStatus,
+    CaseStage,
+    Circumstances,
+    EventKind,
+    PfifStatus,
+    RecordKind,
+    RevisionAction,
+    Role,
+    Sex,
+)
 
 PFIF_STATUS_LABELS = {
     PfifStatus.INFORMATION_SOUGHT.value: _l("Information sought"),
@@ -72,6 +82,20 @@ ROLE_LABELS = {
     Role.ADMIN.value: _l("Administrator"),
 }
 
+BATCH_STATUS_LABELS = {
+    BatchStatus.PREVIEW.value: _l("Not imported yet"),
+    BatchStatus.QUEUED.value: _l("Waiting to be imported"),
+    BatchStatus.DONE.value: _l("Imported"),
+    BatchStatus.FAILED.value: _l("Failed: nothing imported"),
+    BatchStatus.REVERTED.value: _l("Reverted"),
+}
+
+REVISION_LABELS = {
+    RevisionAction.CREATED.value: _l("Created"),
+    RevisionAction.UPDATED.value: _l("Updated"),
+    RevisionAction.REVERTED.value: _l("Import reverted"),
+}
+
 ALL_LABELS = {
     "role": ROLE_LABELS,
     "pfif_status": PFIF_STATUS_LABELS,
@@ -81,4 +105,6 @@ ALL_LABELS = {
     "sex": SEX_LABELS,
     "circumstances": CIRCUMSTANCE_LABELS,
     "event": EVENT_LABELS,
+    "batch_status": BATCH_STATUS_LABELS,
+    "revision": REVISION_LABELS,
 }

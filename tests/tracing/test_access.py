@@ -35,7 +35,8 @@ def _protected_rules(app: Flask) -> list[tuple[str, str, str]]:
 
 def test_the_url_map_has_protected_routes(app: Flask) -> None:
     endpoints = {endpoint for endpoint, _, _ in _protected_rules(app)}
-    assert {"caseworker.records", "caseworker.record", "admin.users", "api.read_record"} <= endpoints
+    expected = {"caseworker.records", "caseworker.record", "admin.users", "api.read_record"}
+    assert expected <= endpoints
 
 
 def test_every_non_public_route_refuses_anonymous_users(app: Flask, client: FlaskClient) -> None:

@@ -25,6 +25,7 @@ from tracing.models.types import UTCDateTime, enum_column
 
 if TYPE_CHECKING:
     from tracing.models.case import CaseEvent
+    from tracing.models.exchange import ImportBatch, RecordRevision
     from tracing.models.report import Report
 
 
@@ -114,6 +115,10 @@ class PersonRecord(Base):
     )
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="record", order_by="CaseEvent.id", passive_deletes=True
+    )
+    import_batch: Mapped[ImportBatch | None] = relationship()
+    revisions: Mapped[list[RecordRevision]] = relationship(
+        order_by="RecordRevision.id", viewonly=True
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API

@@ -362,7 +362,19 @@ def commit_preview(batch: ImportBatch, actor: User) -> ImportReport:
 
 
 def run_queued(batch: ImportBatch) -> ImportReport:
-    """Import a queued batch (the background step); on errors the batch fails whole."""
+    """Import a queued batch (the background step); on errors the batch fails whole.
+
+    The batch is claimed by a conditional update inside the import's transaction, so a
+    second runner started at the same time waits, then finds it done and skips it.
+    """
+    claimed = db.session.execute(
+        sa.update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == BatchStatus.QUEUED)
+        .values(error=None)
+    )
+    db.session.refresh(batch)
+    if not claimed.rowcount or batch.status is not BatchStatus.QUEUED:  # type: ignore[attr-defined]
+        return ImportReport(format=batch.format, file_sha256=batch.file_sha256)
     data = batch.payload or b""
     report, records = _checked(batch.organization, batch.format, data)
     if records:
