@@ -120,7 +120,8 @@ def _fields(
         text = "".join(str(part) for part in child.itertext())
         if qname.localname == "other":
             text = description_from_other(text)
-        if name not in READ_ONLY_FIELDS:
+        # entry_date is the receiving repository's to set; a person's status comes from notes
+        if name != "entry_date" and not (known is _PERSON_NAMES and name in READ_ONLY_FIELDS):
             values[name] = text
     return values
 

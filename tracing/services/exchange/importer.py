@@ -200,7 +200,7 @@ def _write_all(
 ) -> None:
     existing = find_records(org.id, [r.source_record_id for r in records])
     known = known_note_ids([r.id for r in existing.values()])
-    changed: list[PersonRecord] = []
+    changed: dict[int, PersonRecord] = {}
     counts: Counter[str] = Counter()
     # People first, then notes that stand on their own (they may name a person above).
     for record in sorted(records, key=lambda r: r.note_only):
@@ -213,10 +213,10 @@ def _write_all(
             counts[step.outcome.value] += 1
         counts["notes"] += len(step.new_notes)
         if step.outcome is not Outcome.UNCHANGED or step.new_notes:
-            changed.append(written)
+            changed[written.id] = written
     resolve_links(org.id)
     report.counts = counts
-    linking.records_changed(changed)
+    linking.records_changed(list(changed.values()))
 
 
 def _finish(batch: ImportBatch, report: ImportReport) -> None:
