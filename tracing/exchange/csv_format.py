@@ -99,8 +99,8 @@ def read_csv(text: str, *, max_line_chars: int) -> list[RawRow]:
 
 def _row(number: int, columns: list[str], cells: list[str], unknown: list[str]) -> RawRow:
     row = RawRow(number=number, unknown=list(unknown))
-    if len(cells) > len(columns):
-        row.problem = "extra_cells"
+    if any(cell.strip() for cell in cells[len(columns) :]):
+        row.problem = "extra_cells"  # shifted columns: reading on would mix fields up
     note: dict[str, str] = {}
     for name, raw in zip(columns, cells, strict=False):
         cell = unescape_formula(raw)
