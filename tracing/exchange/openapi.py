@@ -376,7 +376,7 @@ def _paths() -> dict[str, Any]:
                         "name": "record_id",
                         "in": "path",
                         "required": True,
-                        "schema": {"type": "integer", "minimum": 1},
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
                     }
                 ],
                 "responses": {

@@ -32,6 +32,7 @@ _COUNTRY = re.compile(r"[A-Z]{2}")
 _EMAIL = re.compile(r".+@.+")
 _PHONE = re.compile(r"[\-+()\d ]+")
 MAX_AGE = 130
+MIN_YEAR = 1900  # earlier dates are typing mistakes (and PFIF wants four-digit years)
 # How far a source's clock may run ahead of ours before its date is refused.
 _CLOCK_SKEW = timedelta(days=1)
 
@@ -140,6 +141,9 @@ class _RowChecker:
             return None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=UTC)
+        if moment.year < MIN_YEAR:
+            self.error("bad_datetime", name)
+            return None
         moment = moment.astimezone(UTC)
         if name == "source_date" and moment > self.now + _CLOCK_SKEW:
             self.error("future_date", name)

@@ -43,6 +43,7 @@ bp = Blueprint("api", __name__, url_prefix=PREFIX)
 
 F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
 MAX_PAGE = 500
+MAX_ID = 2**31 - 1  # database integer ids (larger numbers name no record)
 DEFAULT_PAGE = 100
 
 
@@ -239,7 +240,7 @@ def upsert_record() -> ResponseReturnValue:
 @requires(TokenScope.READ)
 def read_record(record_id: int) -> ResponseReturnValue:
     token = _token()
-    record = db.session.get(PersonRecord, record_id)
+    record = db.session.get(PersonRecord, record_id) if record_id <= MAX_ID else None
     if record is None or record.org_id != token.org_id:
         raise ApiError(404, "not_found", "There is no such record for this organisation.")
     audit(AuditTag.API_RECORD_READ, record, token=token)

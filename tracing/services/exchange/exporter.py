@@ -49,7 +49,10 @@ EXTENSIONS = {ImportFormat.CSV: "csv", ImportFormat.JSONL: "jsonl", ImportFormat
 
 
 def pfif_time(value: datetime | None) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+    """``2024-03-01T10:00:00Z``, as PFIF writes times."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _partial(value: Any, precision: DatePrecision | None) -> str:
