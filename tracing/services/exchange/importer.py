@@ -427,20 +427,27 @@ def revert(batch: ImportBatch, actor: User) -> None:
     if record_ids and _touched_since(batch, record_ids, revisions[0].id):
         raise RevertRefused("changed_since")
     created = [r.record_id for r in revisions if r.action is RevisionAction.CREATED]
-    updated = [r for r in revisions if r.action is RevisionAction.UPDATED]
+    # Changes to records created by this very batch go with them.
+    updated = [
+        (r.record_id, r.changes)
+        for r in revisions
+        if r.action is RevisionAction.UPDATED and r.record_id not in created
+    ]
     db.session.execute(sa.delete(RecordLink).where(RecordLink.batch_id == batch.id))
     db.session.execute(sa.delete(CaseEvent).where(CaseEvent.import_batch_id == batch.id))
     if created:
         db.session.execute(sa.delete(PersonRecord).where(PersonRecord.id.in_(created)))
     db.session.expire_all()
-    restored = [_restore(revision, actor, batch) for revision in reversed(updated)]
+    restored = [
+        _restore(record_id, changes, actor, batch) for record_id, changes in reversed(updated)
+    ]
     batch.status = BatchStatus.REVERTED
     batch.active_sha256 = None
     batch.reverted_at = utcnow()
     batch.reverted_by_id = actor.id
     db.session.flush()
     audit(AuditTag.IMPORT_REVERT, batch, actor=actor, detail=f"removed={len(created)}")
-    linking.records_changed(restored)
+    linking.records_changed(list({r.id: r for r in restored}.values()))
 
 
 def _touched_since(batch: ImportBatch, record_ids: list[int], first_revision: int) -> bool:
@@ -465,10 +472,12 @@ def _touched_since(batch: ImportBatch, record_ids: list[int], first_revision: in
     return later_revision is not None or other_entry is not None
 
 
-def _restore(revision: RecordRevision, actor: User, batch: ImportBatch) -> PersonRecord:
-    record = db.session.get(PersonRecord, revision.record_id)
+def _restore(
+    record_id: int, changes: dict[str, Any], actor: User, batch: ImportBatch
+) -> PersonRecord:
+    record = db.session.get(PersonRecord, record_id)
     assert record is not None
-    undone = restore_fields(record, revision.changes)
+    undone = restore_fields(record, changes)
     status = latest_status(record)
     if record.pfif_status != status:
         undone["status"] = [jsonable(record.pfif_status), jsonable(status)]
