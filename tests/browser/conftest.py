@@ -64,12 +64,14 @@ def live_app(tmp_path: Path) -> Iterator[Flask]:
     """An app on its own SQLite file: the server thread commits for real."""
     url = f"sqlite:///{tmp_path / 'live.sqlite3'}"
     command.upgrade(alembic_config(url=url), "head")
-    app = create_app({
-        **TEST_CONFIG,
-        "DATABASE_URL": url,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "COOKIE_SECURE": False,  # plain http on 127.0.0.1
-    })
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "DATABASE_URL": url,
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "COOKIE_SECURE": False,  # plain http on 127.0.0.1
+        }
+    )
     yield app
     with app.app_context():
         db.session.remove()

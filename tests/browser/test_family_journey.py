@@ -102,7 +102,8 @@ def test_pages_fit_a_320px_screen(
     for path in ("/", "/report/about-you", "/status", "/auth/login"):
         page.goto(live_server.url + path)
         overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, path
 
 
