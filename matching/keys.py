@@ -7,6 +7,9 @@ at a million records:
 * ``n:`` — the phonetic codes of the family name and a given name, unordered
   (so swapped name order still meets), and the same with each name-group id of
   the given name (Олександр, Александр, Sasha meet on a group id);
+* ``y:`` — the family name's code with the birth year; ``p:`` — a given name's
+  code (or group id) with the first two letters of the family name's code and the
+  birth year (a typo later in the surname still meets);
 * ``d:`` — any name's phonetic code (or given-name group id) with the date of
   birth (and with day and month swapped): finds a changed surname after
   adoption, and a given name the tables do not know.
@@ -84,6 +87,13 @@ def feature_keys(f: Features) -> frozenset[str]:
                 if fam != giv:
                     pair = sorted((fam, giv))
                     keys.add(f"n:{pair[0]}|{pair[1]}")
+    if f.dob is not None:
+        year = f.dob.year
+        for fams, givs in ((family, given), (given_as_family, fam_as_given)):
+            for fam in fams:
+                keys.add(f"y:{fam}:{year}")
+                for giv in givs:
+                    keys.add(f"p:{giv}:{fam[:2]}:{year}")
     dates = _dates(f)
     for name_code in given | family | fam_as_given | given_as_family:
         for d in dates:

@@ -52,15 +52,15 @@ REVIEW_THRESHOLD = 0.30
 WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "given_name": {
         "same": 5.5, "translit": 5.5, "variant": 4.5, "part": 3.0, "similar_high": 2.5,
-        "similar_known": -3.0, "similar_low": 0.0, "conflict": -5.0, "gender": -9.0,
+        "similar_known": -5.0, "similar_low": 0.0, "conflict": -8.0, "gender": -10.0,
         "no_data": 0.0,
     },
     "family_name": {
         "same": 6.0, "translit": 6.0, "variant": 5.0, "part": 3.0, "similar_high": 3.5,
-        "similar_low": 0.0, "conflict": -4.5, "no_data": 0.0,
+        "similar_low": 0.0, "conflict": -4.0, "no_data": 0.0,
     },
     "patronymic": {
-        "same": 2.5, "translit": 2.5, "variant": 2.5, "similar_high": 1.0, "conflict": -3.0,
+        "same": 3.5, "translit": 3.5, "variant": 3.5, "similar_high": 1.0, "conflict": -7.0,
         "no_data": 0.0,
     },
     "birth_date": {
