@@ -81,7 +81,7 @@ def _scheme(a: NameFeat, b: NameFeat) -> str:
 # --------------------------------------------------------------------- given names
 _RANK = {
     "same": 0, "translit": 1, "variant": 2, "part": 3, "similar_high": 4, "similar_known": 5,
-    "similar_low": 6, "conflict": 7, "gender": 8,
+    "similar_low": 6, "conflict": 7, "conflict_known": 8, "gender": 9,
 }  # fmt: skip
 
 
@@ -113,7 +113,8 @@ def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
         return Comparison(fld, "similar", "similar_high", "name.similar", params)
     if sim >= 0.6 and not (a.known and b.known):
         return Comparison(fld, "similar", "similar_low", "name.similar", params)
-    return Comparison(fld, "conflict", "conflict", "name.different", params)
+    key = "conflict_known" if a.known and b.known else "conflict"
+    return Comparison(fld, "conflict", key, "name.different", params)
 
 
 def compare_given(a: tuple[NameFeat, ...], b: tuple[NameFeat, ...]) -> Comparison:
@@ -145,23 +146,25 @@ def _tf_bits(primary: str, counts: Mapping[str, float] | None) -> float:
 def _family_pair(a: NameFeat, b: NameFeat, counts: Mapping[str, float] | None) -> Comparison:
     fld = "family_name"
     params = {"left": a.raw, "right": b.raw}
+    # the more common of the two spellings sets the frequency credit (symmetric)
+    tf = min(_tf_bits(a.primary, counts), _tf_bits(b.primary, counts))
     if a.norm == b.norm:
-        return Comparison(fld, "same", "same", "name.same", params, _tf_bits(a.primary, counts))
+        return Comparison(fld, "same", "same", "name.same", params, tf)
     if a.sks & b.sks:
         scheme = _scheme(a, b)
         return Comparison(
             fld, "transliteration", "translit", f"name.romanisation.{scheme}", params,
-            _tf_bits(a.primary, counts),
+            tf,
         )  # fmt: skip
     if a.masculine and a.masculine == b.masculine:
         return Comparison(
-            fld, "name_variant", "variant", "surname.gender_form", params, _tf_bits(a.primary, counts)
+            fld, "name_variant", "variant", "surname.gender_form", params, tf
         )
     forms_a = {a.primary, a.masculine}
     forms_b = {b.primary, b.masculine}
     if any(surname_variants(x, y) for x in forms_a for y in forms_b):
         return Comparison(
-            fld, "name_variant", "variant", "surname.uk_ru", params, _tf_bits(a.primary, counts)
+            fld, "name_variant", "variant", "surname.uk_ru", params, tf
         )
     if len(a.token_sks) > 1 or len(b.token_sks) > 1:
         if set(a.token_sks) & set(b.token_sks):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from matching.compare import (
@@ -52,7 +52,8 @@ REVIEW_THRESHOLD = 0.30
 WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "given_name": {
         "same": 5.5, "translit": 5.5, "variant": 4.5, "part": 3.0, "similar_high": 2.5,
-        "similar_known": -5.0, "similar_low": 0.0, "conflict": -8.0, "gender": -10.0,
+        "similar_known": -5.0, "similar_low": 0.0, "conflict": -8.0, "conflict_known": -14.0,
+        "gender": -14.0,
         "no_data": 0.0,
     },
     "family_name": {
@@ -76,6 +77,8 @@ WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "home_city": {"same": 2.0, "similar": 1.0, "region": 0.5, "conflict": -0.5, "no_data": 0.0},
 }  # fmt: skip
 SWAP_PENALTY = 0.5
+SWAPPED_TF_BITS = -3.0
+_SWAP_ACCEPT = frozenset({"same", "transliteration", "name_variant", "similar"})
 
 
 class Band(StrEnum):
@@ -125,11 +128,19 @@ def evaluate(a: Features, b: Features, counts: Mapping[str, float] | None = None
     if a.given and a.family and b.given and b.family and not (
         given.level in ("same", "transliteration") and family.level in ("same", "transliteration")
     ):
-        g2 = compare_given(a.given, _as_given(b.family))
-        f2 = compare_family(a.family, _as_family(b.given), counts)
-        alt = _weight(g2) + _weight(f2) - SWAP_PENALTY
-        if alt > straight:
-            given, family, swapped = g2, f2, True
+        # both role assignments, so that compare(a, b) == compare(b, a)
+        options = []
+        for x, y in ((a, b), (b, a)):
+            g2 = compare_given(x.given, _as_given(y.family))
+            f2 = compare_family(x.family, _as_family(y.given), counts)
+            if g2.level in _SWAP_ACCEPT and f2.level in _SWAP_ACCEPT and g2.key != "similar_low":
+                # a swapped surname gets the weakest frequency credit
+                f2 = replace(f2, tf_bits=SWAPPED_TF_BITS if f2.tf_bits else 0.0)
+                options.append((_weight(g2) + _weight(f2), g2, f2))
+        best = max(options, key=lambda o: o[0], default=None)
+        if best is not None and best[0] - SWAP_PENALTY > straight:
+            _, given, family = best
+            swapped = True
     comps = [
         given,
         family,

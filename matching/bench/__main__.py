@@ -52,7 +52,10 @@ def best_f1(scores: Sequence[float], labels: Sequence[int]) -> tuple[float, floa
 
 
 def masked(r: Rec) -> dict[str, Any]:
-    return {k: (None if k in MASK else v) for k, v in r.items()}
+    out = {k: (None if k in MASK else v) for k, v in r.items()}
+    if out.get("id") is not None:
+        out["id"] = f"{out['id']}#names"
+    return out
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:

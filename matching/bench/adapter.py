@@ -14,7 +14,8 @@ __all__ = ["BenchMatcher", "bench_record"]
 
 _NAME_LEVEL_SCORE = {
     "same": 1.0, "translit": 0.97, "variant": 0.9, "part": 0.7, "similar_high": 0.6,
-    "similar_known": 0.2, "similar_low": 0.4, "conflict": 0.05, "gender": 0.0,
+    "similar_known": 0.2, "similar_low": 0.4, "conflict": 0.05, "conflict_known": 0.02,
+    "gender": 0.0,
 }  # fmt: skip
 
 
