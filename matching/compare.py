@@ -8,8 +8,9 @@ bare float.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz.distance import OSA
@@ -49,7 +50,7 @@ class Comparison:
     level: Level
     key: str
     code: str
-    params: Mapping[str, str] = field(default_factory=dict)
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
     tf_bits: float = 0.0
 
 
@@ -100,10 +101,14 @@ def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
         sources = {group_source(g) for g in shared}
         src = "uk_ru" if "uk_ru" in sources else "wikidata"
         group = "" if src == "uk_ru" else min(s.split(":", 1)[1] for s in sources)
-        return Comparison(fld, "name_variant", "variant", f"name.variant.{src}", {**params, "group": group})
+        return Comparison(
+            fld, "name_variant", "variant", f"name.variant.{src}", {**params, "group": group}
+        )
     if len(a.token_sks) > 1 or len(b.token_sks) > 1:
         common = set(a.token_sks) & set(b.token_sks)
-        if common or any(given_groups(x) & given_groups(y) for x in a.token_sks for y in b.token_sks):
+        if common or any(
+            given_groups(x) & given_groups(y) for x in a.token_sks for y in b.token_sks
+        ):
             return Comparison(fld, "name_variant", "part", "name.one_of_names", params)
     sim = name_similarity(a.sks, b.sks)
     params["similarity"] = f"{sim:.2f}"
@@ -118,7 +123,7 @@ def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
 
 
 def compare_given(a: tuple[NameFeat, ...], b: tuple[NameFeat, ...]) -> Comparison:
-    """Given names: same, transliteration, Ukrainian/Russian or Wikidata variant, similar, conflict."""
+    """Given names: same, transliteration, uk/ru or Wikidata variant, similar, conflict."""
     if not a or not b:
         return _no_data("given_name")
     best: Comparison | None = None
@@ -157,18 +162,13 @@ def _family_pair(a: NameFeat, b: NameFeat, counts: Mapping[str, float] | None) -
             tf,
         )  # fmt: skip
     if a.masculine and a.masculine == b.masculine:
-        return Comparison(
-            fld, "name_variant", "variant", "surname.gender_form", params, tf
-        )
+        return Comparison(fld, "name_variant", "variant", "surname.gender_form", params, tf)
     forms_a = {a.primary, a.masculine}
     forms_b = {b.primary, b.masculine}
     if any(surname_variants(x, y) for x in forms_a for y in forms_b):
-        return Comparison(
-            fld, "name_variant", "variant", "surname.uk_ru", params, tf
-        )
-    if len(a.token_sks) > 1 or len(b.token_sks) > 1:
-        if set(a.token_sks) & set(b.token_sks):
-            return Comparison(fld, "name_variant", "part", "surname.one_of_names", params)
+        return Comparison(fld, "name_variant", "variant", "surname.uk_ru", params, tf)
+    if (len(a.token_sks) > 1 or len(b.token_sks) > 1) and set(a.token_sks) & set(b.token_sks):
+        return Comparison(fld, "name_variant", "part", "surname.one_of_names", params)
     sim = name_similarity(a.sks | {a.masculine}, b.sks | {b.masculine})
     params["similarity"] = f"{sim:.2f}"
     if sim >= 0.8:
@@ -181,7 +181,7 @@ def _family_pair(a: NameFeat, b: NameFeat, counts: Mapping[str, float] | None) -
 def compare_family(
     a: tuple[NameFeat, ...], b: tuple[NameFeat, ...], counts: Mapping[str, float] | None = None
 ) -> Comparison:
-    """Family names: same, transliteration, gender form or Ukrainian/Russian form, similar, conflict."""
+    """Family names: same, transliteration, gender or uk/ru form, similar, conflict."""
     if not a or not b:
         return _no_data("family_name")
     best: Comparison | None = None
@@ -205,7 +205,9 @@ def compare_patronymic(a: Features, b: Features) -> Comparison:
     if pa.norm == pb.norm:
         return Comparison(fld, "same", "same", "patronymic.same", params)
     if pa.sks & pb.sks:
-        return Comparison(fld, "transliteration", "translit", f"name.romanisation.{_scheme(pa, pb)}", params)
+        return Comparison(
+            fld, "transliteration", "translit", f"name.romanisation.{_scheme(pa, pb)}", params
+        )
     sa, sb = a.patronymic_stem, b.patronymic_stem
     if patronymic_variants(pa.primary, pb.primary) or (sa and sa == sb):
         return Comparison(fld, "name_variant", "variant", "patronymic.variant", params)
@@ -248,8 +250,10 @@ def compare_birth_date(a: Features, b: Features) -> Comparison:
 
 
 def _full_dates(fld: str, da: BirthDate, db: BirthDate, params: dict[str, str]) -> Comparison:
-    assert da.month is not None and db.month is not None
-    assert da.day is not None and db.day is not None
+    assert da.month is not None
+    assert db.month is not None
+    assert da.day is not None
+    assert db.day is not None
     same_y, same_m, same_d = da.year == db.year, da.month == db.month, da.day == db.day
     if same_y and da.month == db.day and da.day == db.month:
         return Comparison(fld, "similar", "swap", "date.day_month_swapped", params)
@@ -283,7 +287,9 @@ def compare_sex(a: Features, b: Features) -> Comparison:
     if sa and sb:
         params = {"left": sa, "right": sb}
         if sa != sb:
-            return Comparison(fld, "conflict", "inferred_conflict", "sex.inferred_different", params)
+            return Comparison(
+                fld, "conflict", "inferred_conflict", "sex.inferred_different", params
+            )
         return Comparison(fld, "same", "inferred_same", "sex.inferred_same", params)
     return _no_data(fld)
 

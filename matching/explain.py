@@ -7,10 +7,11 @@ English sentence.  Matching knows no HTML.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from matching.compare import Comparison, Level
+from matching.compare import Level
 from matching.score import Band, Scored, band_for
 from matching.translit import SCHEMES
 
@@ -89,7 +90,7 @@ class Reason:
     weight: float
     text: str
     code: str
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,9 @@ def build_result(scored: Scored) -> MatchResult:
     ]
     if scored.swapped:
         reasons.append(
-            Reason("name_order", "similar", 0.0, reason_text("name.swapped", {}, ""), "name.swapped")
+            Reason(
+                "name_order", "similar", 0.0, reason_text("name.swapped", {}, ""), "name.swapped"
+            )
         )
     reasons.sort(key=lambda r: (-abs(r.weight), r.field))
     return MatchResult(scored.probability, band_for(scored.probability), tuple(reasons))

@@ -97,9 +97,11 @@ def group_source(gid: int) -> str:
 def given_gender(sk: str) -> Literal["m", "f", "u"] | None:
     """Grammatical gender of a given name: ``m``, ``f``, ``u`` (either) or ``None``."""
     g = _given().gender.get(_flat(sk))
-    if g == "m" or g == "f" or g == "u":
-        return g
-    return None
+    if g == "m":
+        return "m"
+    if g == "f":
+        return "f"
+    return "u" if g == "u" else None
 
 
 def is_known_given(sk: str) -> bool:
@@ -132,7 +134,9 @@ def gender_counterpart(a: str, b: str) -> bool:
         hit = long_ == short[:-1] + "a"
     if not hit:
         ga, gb = given_gender(a), given_gender(b)
-        hit = {ga, gb} == {"m", "f"} and long_.startswith(short[:-1]) and len(long_) - len(short) <= 2
+        hit = (
+            {ga, gb} == {"m", "f"} and long_.startswith(short[:-1]) and len(long_) - len(short) <= 2
+        )
     return hit and not (given_groups(a) & given_groups(b))
 
 

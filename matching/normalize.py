@@ -28,7 +28,17 @@ Script = Literal["cyrillic", "latin", "mixed", "other"]
 _APOSTROPHES = "'’‘ʼʹ`′´ʻ\u02bd\u02c8\u2032\u055a\ua78c\uff07"
 _APOS_TABLE = str.maketrans(dict.fromkeys(_APOSTROPHES, "'"))
 # Combining marks that only carry stress or tie bars (А́нна, I͡A) — dropped.
-_DROP_MARKS = {"\u0301", "\u0300", "\u0341", "\u0340", "\u0361", "\u0360", "\u035c", "\ufe20", "\ufe21"}
+_DROP_MARKS = {
+    "\u0301",
+    "\u0300",
+    "\u0341",
+    "\u0340",
+    "\u0361",
+    "\u0360",
+    "\u035c",
+    "\ufe20",
+    "\ufe21",
+}
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad"
 _DASH_TABLE = str.maketrans(dict.fromkeys(_DASHES, "-"))
 
@@ -163,9 +173,7 @@ def normalize_text(text: str | None) -> str:
     s = s.casefold()
     if any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", s)):
         decomposed = unicodedata.normalize("NFD", s)
-        s = unicodedata.normalize(
-            "NFC", "".join(ch for ch in decomposed if ch not in _DROP_MARKS)
-        )
+        s = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _DROP_MARKS))
     out = []
     for ch in s:
         if ch.isalpha() or ch in "'-" or unicodedata.combining(ch):

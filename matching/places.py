@@ -20,9 +20,9 @@ _TYPE_WORDS = frozenset(
     {
         "m", "s", "smt", "pgt", "g", "sel", "selo", "misto", "gorod", "mist", "posiolok",
         "pos", "derevnia", "d", "xutir", "xutor", "city", "town", "village", "of", "rn",
-        "raion", "raion", "oblast", "obl", "oblasti", "region", "krai", "respublika",
+        "raion", "oblast", "obl", "oblasti", "region", "krai", "respublika",
         "republic", "avtonomna", "avtonomnaia", "autonomous", "federalnogo", "znaxenia",
-        "misto", "city", "okrug", "avtonomnii", "ukraina", "ukraine", "rossia", "russia",
+        "okrug", "avtonomnii", "ukraina", "ukraine", "rossia", "russia",
     }
 )  # fmt: skip
 

@@ -125,8 +125,15 @@ def evaluate(a: Features, b: Features, counts: Mapping[str, float] | None = None
     family = compare_family(a.family, b.family, counts)
     straight = _weight(given) + _weight(family)
     swapped = False
-    if a.given and a.family and b.given and b.family and not (
-        given.level in ("same", "transliteration") and family.level in ("same", "transliteration")
+    if (
+        a.given
+        and a.family
+        and b.given
+        and b.family
+        and not (
+            given.level in ("same", "transliteration")
+            and family.level in ("same", "transliteration")
+        )
     ):
         # both role assignments, so that compare(a, b) == compare(b, a)
         options = []

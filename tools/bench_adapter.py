@@ -13,7 +13,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from matching.bench.adapter import BenchMatcher  # noqa: E402
+from matching.bench.adapter import BenchMatcher
 
 
 class Matcher(BenchMatcher):

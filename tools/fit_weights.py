@@ -59,7 +59,9 @@ def rows(data: Path) -> list[tuple[dict[str, float], int]]:
     return out
 
 
-def fit(data: list[tuple[dict[str, float], int]], l2: float = 0.02, epochs: int = 300) -> dict[str, float]:
+def fit(
+    data: list[tuple[dict[str, float], int]], l2: float = 0.02, epochs: int = 300
+) -> dict[str, float]:
     w: dict[str, float] = {}
     for x, _ in data:
         for k in x:
@@ -86,8 +88,14 @@ def main() -> None:
     bits = fit(data)
     for fld, levels in WEIGHTS.items():
         print(fld, {k: round(bits.get(f"{fld}.{k}", 0.0), 2) for k in levels if k != "no_data"})
-    print("prior", round(bits["prior"], 2), "tf", round(bits.get("tf", 0.0), 2),
-          "swapped", round(bits.get("swapped", 0.0), 2))
+    print(
+        "prior",
+        round(bits["prior"], 2),
+        "tf",
+        round(bits.get("tf", 0.0), 2),
+        "swapped",
+        round(bits.get("swapped", 0.0), 2),
+    )
 
 
 if __name__ == "__main__":

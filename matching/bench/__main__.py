@@ -23,7 +23,6 @@ from matching.bench.adapter import BenchMatcher, bench_record
 from matching.bench.baselines import BASELINES
 from matching.features import prepare
 from matching.index import Index
-from matching.keys import feature_keys
 from matching.record import record_from_mapping
 
 Rec = Mapping[str, Any]
@@ -64,7 +63,9 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def pair_metrics(score: Callable[[Rec, Rec], float], pairs: Sequence[tuple[Rec, Rec, int]]) -> dict[str, float]:
+def pair_metrics(
+    score: Callable[[Rec, Rec], float], pairs: Sequence[tuple[Rec, Rec, int]]
+) -> dict[str, float]:
     t0 = time.perf_counter()
     full = [score(a, b) for a, b, _ in pairs]
     elapsed = time.perf_counter() - t0
@@ -72,12 +73,21 @@ def pair_metrics(score: Callable[[Rec, Rec], float], pairs: Sequence[tuple[Rec, 
     labels = [y for _, _, y in pairs]
     f, p, r = best_f1(full, labels)
     fn, pn, rn = best_f1(names, labels)
-    return {"f1": f, "p": p, "r": r, "f1_names": fn, "p_names": pn, "r_names": rn,
-            "pairs_per_s": len(pairs) / elapsed if elapsed else 0.0}
+    return {
+        "f1": f,
+        "p": p,
+        "r": r,
+        "f1_names": fn,
+        "p_names": pn,
+        "r_names": rn,
+        "pairs_per_s": len(pairs) / elapsed if elapsed else 0.0,
+    }
 
 
 def retrieval(
-    rank: Callable[[Rec, Sequence[Rec]], list[str]], queries: Sequence[Rec], cands: Sequence[Rec],
+    rank: Callable[[Rec, Sequence[Rec]], list[str]],
+    queries: Sequence[Rec],
+    cands: Sequence[Rec],
     gold: Mapping[str, set[str]],
 ) -> dict[str, float]:
     top1 = top5 = rr = 0.0
@@ -93,13 +103,15 @@ def retrieval(
 
 def brute_rank(score: Callable[[Rec, Rec], float]) -> Callable[[Rec, Sequence[Rec]], list[str]]:
     def rank(q: Rec, cands: Sequence[Rec]) -> list[str]:
-        scored = sorted(((-score(q, c), str(c["id"])) for c in cands))
+        scored = sorted((-score(q, c), str(c["id"])) for c in cands)
         return [cid for _, cid in scored[:100]]
 
     return rank
 
 
-def blocking(queries: Sequence[Rec], cands: Sequence[Rec], gold: Mapping[str, set[str]]) -> dict[str, float]:
+def blocking(
+    queries: Sequence[Rec], cands: Sequence[Rec], gold: Mapping[str, set[str]]
+) -> dict[str, float]:
     index = Index(bench_record(c) for c in cands)
     found = total = ncand = 0
     t0 = time.perf_counter()
@@ -114,39 +126,53 @@ def blocking(queries: Sequence[Rec], cands: Sequence[Rec], gold: Mapping[str, se
     for q in queries:
         index.candidates(bench_record(q), top=5)
     t_link = time.perf_counter() - t0
-    return {"recall": found / total if total else 1.0, "cands": ncand / max(1, len(queries)),
-            "block_s": t_block, "link_s": t_link, "n_q": len(queries), "n_c": len(cands)}
+    return {
+        "recall": found / total if total else 1.0,
+        "cands": ncand / max(1, len(queries)),
+        "block_s": t_block,
+        "link_s": t_link,
+        "n_q": len(queries),
+        "n_c": len(cands),
+    }
 
 
 def fmt_row(name: str, m: Mapping[str, float]) -> str:
     def g(k: str) -> str:
         return f"{m[k]:.3f}" if k in m else "  -  "
 
-    return (f"| {name} | {g('names_f1')} | {g('f1')} | {g('top1')} | {g('top5')} | {g('mrr')} | "
-            f"{g('f1_names')} | {g('top1_names')} | {m.get('pairs_per_s', 0):,.0f} |")
+    return (
+        f"| {name} | {g('names_f1')} | {g('f1')} | {g('top1')} | {g('top5')} | {g('mrr')} | "
+        f"{g('f1_names')} | {g('top1_names')} | {m.get('pairs_per_s', 0):,.0f} |"
+    )
 
 
-HEADER = ("| matcher | name-pair F1 | record F1 full | top-1 full | top-5 full | MRR full | "
-          "record F1 names-only | top-1 names-only | pairs/s |\n|---|---|---|---|---|---|---|---|---|")
+HEADER = (
+    "| matcher | name-pair F1 | record F1 full | top-1 full | top-5 full | MRR full | "
+    "record F1 names-only | top-1 names-only | pairs/s |\n|---|---|---|---|---|---|---|---|---|"
+)
 
 
 def run_dev(path: Path, nq: int) -> None:
     queries = {r["id"]: r for r in read_jsonl(path / "queries.jsonl")}
     cands = {r["id"]: r for r in read_jsonl(path / "candidates.jsonl")}
     gold = {r["query_id"]: set(r["candidate_ids"]) for r in read_jsonl(path / "gold_links.jsonl")}
-    pairs = [(queries[p["query_id"]], cands[p["candidate_id"]], int(p["label"]))
-             for p in read_jsonl(path / "record_pairs.jsonl")]
+    pairs = [
+        (queries[p["query_id"]], cands[p["candidate_id"]], int(p["label"]))
+        for p in read_jsonl(path / "record_pairs.jsonl")
+    ]
     names = read_jsonl(path / "name_pairs.jsonl")
     order = json.loads((path / "retrieval_query_order.json").read_text())[:nq]
     rq = [queries[q] for q in order]
     cand_list = list(cands.values())
-    print(f"\n## Development set ({path}) — {len(pairs)} record pairs, {len(names)} name pairs, "
-          f"retrieval {len(rq)} queries x {len(cand_list)} candidates\n")
+    print(
+        f"\n## Development set ({path}) — {len(pairs)} record pairs, {len(names)} name pairs, "
+        f"retrieval {len(rq)} queries x {len(cand_list)} candidates\n"
+    )
     print(HEADER)
     ours = BenchMatcher()
     rows: list[tuple[str, Any, Callable[[Rec, Sequence[Rec]], list[str]]]] = [
-        ("**matching (this project)**", ours,
-         lambda q, c: [cid for cid, _ in ours.rank(q, c)])]
+        ("**matching (this project)**", ours, lambda q, c: [cid for cid, _ in ours.rank(q, c)])
+    ]
     for b in BASELINES:
         rows.append((b.name, b, brute_rank(b.score)))
     for label, m, rank in rows:
@@ -154,13 +180,23 @@ def run_dev(path: Path, nq: int) -> None:
         nl = [int(p["label"]) for p in names]
         res["names_f1"] = best_f1([m.score_name(p["a"], p["b"]) for p in names], nl)[0]
         res.update(retrieval(rank, rq, cand_list, gold))
-        res["top1_names"] = retrieval(lambda q, c, r=rank: r(masked(q), [masked(x) for x in c]),
-                                      rq, cand_list, gold)["top1"]
+        res["top1_names"] = retrieval(_masked_rank(rank), rq, cand_list, gold)["top1"]
         print(fmt_row(label, res), flush=True)
     blk = blocking(list(queries.values()), cand_list, gold)
-    print(f"\nblocking recall {blk['recall']:.4f}, {blk['cands']:.1f} candidates per query "
-          f"({blk['n_q']} queries x {blk['n_c']} candidates); link (blocking + scoring, top 5) "
-          f"{blk['link_s']:.1f} s")
+    print(
+        f"\nblocking recall {blk['recall']:.4f}, {blk['cands']:.1f} candidates per query "
+        f"({blk['n_q']} queries x {blk['n_c']} candidates); link (blocking + scoring, top 5) "
+        f"{blk['link_s']:.1f} s"
+    )
+
+
+def _masked_rank(
+    rank: Callable[[Rec, Sequence[Rec]], list[str]],
+) -> Callable[[Rec, Sequence[Rec]], list[str]]:
+    def masked_rank(q: Rec, cands: Sequence[Rec]) -> list[str]:
+        return rank(masked(q), [masked(x) for x in cands])
+
+    return masked_rank
 
 
 def run_own(nq: int) -> None:
@@ -170,15 +206,24 @@ def run_own(nq: int) -> None:
     pairs = [(r["left"], r["right"], int(r["label"])) for r in rows]
     print(f"## Repository set (matching/data/bench_set.jsonl.gz) — {len(pairs)} record pairs\n")
     print(HEADER)
-    ours = BenchMatcher()
-    for label, m in [("**matching (this project)**", ours), *((b.name, b) for b in BASELINES)]:
-        print(fmt_row(label, pair_metrics(m.score, pairs)), flush=True)
+    scorers: list[tuple[str, Callable[[Rec, Rec], float]]] = [
+        ("**matching (this project)**", BenchMatcher().score),
+        *((b.name, b.score) for b in BASELINES),
+    ]
+    for label, score in scorers:
+        print(fmt_row(label, pair_metrics(score, pairs)), flush=True)
 
 
 def speed() -> None:
-    recs = [prepare(record_from_mapping({"given_name": g, "family_name": f, "date_of_birth": d}))
-            for g, f, d in [("Олександр", "Ковальов", "2012-03-04"), ("Aleksandr", "Kovalev", "2012-04-03"),
-                            ("Марія", "Шевченко", "2015"), ("Mariia", "Schewtschenko", "2015-01-01")]]
+    recs = [
+        prepare(record_from_mapping({"given_name": g, "family_name": f, "date_of_birth": d}))
+        for g, f, d in [
+            ("Олександр", "Ковальов", "2012-03-04"),
+            ("Aleksandr", "Kovalev", "2012-04-03"),
+            ("Марія", "Шевченко", "2015"),
+            ("Mariia", "Schewtschenko", "2015-01-01"),
+        ]
+    ]
     from matching.matcher import compare_prepared
 
     n = 0
@@ -188,8 +233,9 @@ def speed() -> None:
             for b in recs:
                 compare_prepared(a, b)
                 n += 1
-    print(f"\ncompare on prepared records: {n / (time.perf_counter() - t0):,.0f} pairs/s (one core)")
-
+    print(
+        f"\ncompare on prepared records: {n / (time.perf_counter() - t0):,.0f} pairs/s (one core)"
+    )
 
 
 def main() -> None:

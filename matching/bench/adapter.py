@@ -46,7 +46,9 @@ class BenchMatcher:
     def score(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
         return compare_prepared(self._prep(a), self._prep(b)).score
 
-    def score_batch(self, pairs: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> list[float]:
+    def score_batch(
+        self, pairs: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]
+    ) -> list[float]:
         return [self.score(a, b) for a, b in pairs]
 
     def rank(

@@ -55,7 +55,12 @@ class Baseline:
         place = fuzz.ratio(pa, pb) / 100 if pa and pb else 0.5
         sa, sb = a.get("sex"), b.get("sex")
         sex = 0.5 if not sa or not sb else float(sa == sb)
-        return 0.6 * name + 0.25 * _dob(a.get("birth_date"), b.get("birth_date")) + 0.1 * place + 0.05 * sex
+        return (
+            0.6 * name
+            + 0.25 * _dob(a.get("birth_date"), b.get("birth_date"))
+            + 0.1 * place
+            + 0.05 * sex
+        )
 
 
 def _wratio(x: str, y: str) -> float:

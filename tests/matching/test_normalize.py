@@ -7,9 +7,16 @@ from matching.normalize import detect_script, language_hint, normalize_text, tok
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Мар’яна", "мар'яна"), ("Мар`яна", "мар'яна"), ("МАРʼЯНА", "мар'яна"),
-     ("А́нна", "анна"), ("  Анна  -  Марія ", "анна-марія"), ("Софiя", "софія"),
-     ("Dmitrij", "dmitrij"), ("Ol'ga", "ol'ga")],
+    [
+        ("Мар’яна", "мар'яна"),
+        ("Мар`яна", "мар'яна"),
+        ("МАРʼЯНА", "мар'яна"),
+        ("А́нна", "анна"),
+        ("  Анна  -  Марія ", "анна-марія"),
+        ("Софiя", "софія"),
+        ("Dmitrij", "dmitrij"),
+        ("Ol'ga", "ol'ga"),
+    ],
 )
 def test_normalize_text(text: str, expected: str) -> None:
     assert normalize_text(text) == expected
@@ -22,8 +29,15 @@ def test_homoglyph_in_cyrillic_word() -> None:
 
 @pytest.mark.parametrize(
     ("text", "script"),
-    [("Олександр", "cyrillic"), ("Oleksandr", "latin"), ("Олекsandr", "mixed"), ("", "other"),
-     (None, "other"), ("123", "other"), ("ოლეგი", "other")],
+    [
+        ("Олександр", "cyrillic"),
+        ("Oleksandr", "latin"),
+        ("Олекsandr", "mixed"),
+        ("", "other"),
+        (None, "other"),
+        ("123", "other"),
+        ("ოლეგი", "other"),
+    ],
 )
 def test_detect_script(text: str | None, script: str) -> None:
     assert detect_script(text) == script
