@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     # Unfinished family reports are forgotten after this long.
     "DRAFT_TTL_HOURS": 24,
     "PAGE_SIZE": 50,
+    # Who approves a confirmed match: "peer" (any other caseworker) or "supervisor".
+    "SECOND_REVIEWER": "peer",
 }
 
 _BOOL = {

@@ -5,6 +5,7 @@ from tracing.models.case import CaseEvent
 from tracing.models.enums import (
     CaseStage,
     Circumstances,
+    ClosedReason,
     DatePrecision,
     EventKind,
     NameKind,
@@ -16,11 +17,32 @@ from tracing.models.enums import (
     Script,
     Sex,
 )
+from tracing.models.linkage import (
+    QUEUE_STATUSES,
+    Decision,
+    MatchKey,
+    MatchProfile,
+    MatchRun,
+    RejectReason,
+    Suggestion,
+    SuggestionStatus,
+    Verdict,
+)
 from tracing.models.org import Organization, User, UserSession
 from tracing.models.person import AlternateName, PersonRecord
 from tracing.models.report import IntakeDraft, Report
 
 __all__ = [
+    "QUEUE_STATUSES",
+    "ClosedReason",
+    "Decision",
+    "MatchKey",
+    "MatchProfile",
+    "MatchRun",
+    "RejectReason",
+    "Suggestion",
+    "SuggestionStatus",
+    "Verdict",
     "AlternateName",
     "AuditEvent",
     "AuditTag",

@@ -18,7 +18,9 @@ from tracing.models import (
     EventKind,
     PersonRecord,
     PfifStatus,
+    Organization,
     RecordKind,
+    Suggestion,
     User,
 )
 from tracing.services.audit import audit
@@ -34,14 +36,24 @@ class RecordFilters:
 
 
 def visible_records(user: User) -> sa.Select[PersonRecord]:
-    """Records this user may see: their own organisation's (sharing comes with matching)."""
-    return sa.select(PersonRecord).where(PersonRecord.org_id == user.org_id)
+    """Records this user may see: their organisation's, and other verified organisations'
+    records whose sharing consent allows it."""
+    return (
+        sa.select(PersonRecord)
+        .join(Organization, Organization.id == PersonRecord.org_id)
+        .where(
+            sa.or_(
+                PersonRecord.org_id == user.org_id,
+                sa.and_(PersonRecord.consent_sharing.is_(True), Organization.verified.is_(True)),
+            )
+        )
+    )
 
 
 def list_records(
     user: User, filters: RecordFilters, *, page: int = 1, per_page: int = 50
 ) -> tuple[list[PersonRecord], int]:
-    query = visible_records(user)
+    query = sa.select(PersonRecord).where(PersonRecord.org_id == user.org_id)
     if filters.kind:
         query = query.where(PersonRecord.kind == filters.kind)
     if filters.circumstances:
@@ -108,6 +120,34 @@ def change_status(
     db.session.flush()
     audit(AuditTag.RECORD_STATUS_CHANGE, record, detail=f"{previous}->{status}")
     return entry
+
+
+def override_tracing_consent(user: User, record: PersonRecord, reason: str) -> None:
+    """A supervisor lets a record without tracing consent be matched; audited, and the
+    record's suggestions are computed at once."""
+    from tracing.services import linking
+
+    record.tracing_override_reason = reason.strip()
+    record.tracing_override_by_id = user.id
+    db.session.add(
+        CaseEvent(record_id=record.id, kind=EventKind.NOTE, body=reason.strip(), author_id=user.id)
+    )
+    db.session.flush()
+    audit(AuditTag.RECORD_CONSENT_OVERRIDE, record)
+    linking.records_changed([record], force=True)
+
+
+def record_suggestions(user: User, record: PersonRecord) -> list[Suggestion]:
+    """Suggestions about this record that the user may see, best first."""
+    from tracing.services.review import visible_suggestions
+
+    return list(
+        db.session.scalars(
+            visible_suggestions(user)
+            .where(sa.or_(Suggestion.left_id == record.id, Suggestion.right_id == record.id))
+            .order_by(Suggestion.score.desc())
+        )
+    )
 
 
 def timeline(record: PersonRecord) -> list[CaseEvent]:
