@@ -194,7 +194,7 @@ def _masked_rank(
     rank: Callable[[Rec, Sequence[Rec]], list[str]],
 ) -> Callable[[Rec, Sequence[Rec]], list[str]]:
     def masked_rank(q: Rec, cands: Sequence[Rec]) -> list[str]:
-        return rank(masked(q), [masked(x) for x in cands])
+        return [cid.removesuffix("#names") for cid in rank(masked(q), [masked(x) for x in cands])]
 
     return masked_rank
 
