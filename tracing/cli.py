@@ -15,6 +15,22 @@ from tracing.services.users import AccountError, create_organization, create_use
 users_cli = AppGroup("users", help="Manage user accounts.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 demo_cli = AppGroup("demo", help="Demo data for a first look.")
+match_cli = AppGroup("match", help="Match keys and suggestions.")
+
+
+@match_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Recompute all match keys and suggestions (resumes an interrupted run)."""
+    from tracing.services import rebuild
+
+    run = rebuild.current_run()
+    db.session.commit()
+    total = rebuild.total_records()
+    label = f"match rebuild ({run.phase}, matcher {run.matcher_version})"
+    # Both phases walk every record once.
+    with click.progressbar(length=2 * total, label=label, show_pos=True) as bar:
+        count = rebuild.rebuild(progress=bar.update)
+    click.echo(f"{count} suggestions")
 
 
 @orgs_cli.command("create")
@@ -90,5 +106,5 @@ def logins_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, orgs_cli, demo_cli):
+    for group in (users_cli, orgs_cli, demo_cli, match_cli):
         app.cli.add_command(group)

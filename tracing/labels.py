@@ -122,6 +122,17 @@ REJECT_REASON_LABELS = {
     "other": _l("Another reason"),
 }
 
+# The matcher's field names, as words inside reason sentences.
+FIELD_LABELS = {
+    "given_name": _l("given name"),
+    "family_name": _l("family name"),
+    "patronymic": _l("patronymic"),
+    "birth_date": _l("date of birth"),
+    "sex": _l("sex"),
+    "birth_place": _l("place of birth"),
+    "home_city": _l("last known place"),
+}
+
 ALL_LABELS = {
     "level": LEVEL_LABELS,
     "band": BAND_LABELS,

@@ -17,6 +17,7 @@ class AuditTag(StrEnum):
 
     RECORD_VIEW = "record:view"
     RECORD_CREATE = "record:create"
+    RECORD_UPDATE = "record:update"
     RECORD_NOTE_ADD = "record:note:add"
     RECORD_STATUS_CHANGE = "record:status:change"
     RECORD_LIST = "record:list"

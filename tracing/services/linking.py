@@ -78,8 +78,9 @@ def match_mapping(record: PersonRecord) -> dict[str, Any]:
         "age": _age(record),
         "birth_place": record.birth_place,
         "home_city": record.last_seen_place,
-        "source_date": record.source_date.date().isoformat() if record.age_min is not None
-        or record.age_max is not None else None,
+        "source_date": record.source_date.date().isoformat()
+        if record.age_min is not None or record.age_max is not None
+        else None,
     }
     return {k: v for k, v in mapping.items() if v not in (None, [], "")}
 
@@ -103,12 +104,15 @@ def record_keys(mapping: dict[str, Any]) -> set[int]:
 # --- keeping profiles and keys in step ---------------------------------------------
 
 
-def refresh_profile(record: PersonRecord) -> tuple[MatchProfile, bool]:
-    """Bring the record's profile and keys up to date; True when they changed."""
+def refresh_profile(record: PersonRecord, *, force: bool = False) -> tuple[MatchProfile, bool]:
+    """Bring the record's profile and keys up to date; True when they changed.
+
+    ``force`` rewrites them even when unchanged (a rebuild after a matcher upgrade).
+    """
     mapping = match_mapping(record)
     digest = material_hash(mapping)
     profile = db.session.get(MatchProfile, record.id)
-    if profile is not None and profile.material_hash == digest:
+    if profile is not None and profile.material_hash == digest and not force:
         return profile, False
     if profile is None:
         profile = MatchProfile(record_id=record.id, group_id=record.id)
@@ -140,7 +144,9 @@ class Candidate:
     profile: dict[str, Any]
 
 
-def candidate_ids(record_id: int, keys: Iterable[int], limit: int = CANDIDATE_LIMIT) -> list[int]:
+def candidate_ids(
+    record_id: int, keys: Iterable[int], limit: int = CANDIDATE_LIMIT, *, only_after: int = 0
+) -> list[int]:
     """Records sharing a key with this one, most shared keys first: one indexed lookup."""
     keys = list(keys)
     if not keys:
@@ -148,7 +154,11 @@ def candidate_ids(record_id: int, keys: Iterable[int], limit: int = CANDIDATE_LI
     shared = sa.func.count().label("shared")
     rows = db.session.execute(
         sa.select(MatchKey.record_id, shared)
-        .where(MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id)
+        .where(
+            MatchKey.key_hash.in_(keys),
+            MatchKey.record_id != record_id,
+            MatchKey.record_id > only_after,
+        )
         .group_by(MatchKey.record_id)
         .order_by(shared.desc(), MatchKey.record_id)
         .limit(limit)
@@ -264,7 +274,9 @@ def store_suggestion(
         db.session.add(suggestion)
     else:
         changed = (suggestion.left_hash, suggestion.right_hash) != (
-            pair["left_hash"], pair["right_hash"])
+            pair["left_hash"],
+            pair["right_hash"],
+        )
         if suggestion.status is SuggestionStatus.REJECTED and changed:
             # A rejection holds only for the records as they were judged.
             suggestion.status = SuggestionStatus.OPEN
@@ -276,11 +288,14 @@ def store_suggestion(
     return suggestion
 
 
-def _drop_stale_suggestions(record: PersonRecord, kept: set[int]) -> None:
+def _drop_stale_suggestions(record: PersonRecord, kept: set[int], only_after: int = 0) -> None:
     """Undecided suggestions of this record that no longer reach the review band go."""
     stale = db.session.scalars(
         sa.select(Suggestion).where(
-            sa.or_(Suggestion.left_id == record.id, Suggestion.right_id == record.id),
+            sa.or_(
+                Suggestion.left_id == record.id,
+                sa.and_(Suggestion.right_id == record.id, Suggestion.left_id > only_after),
+            ),
             Suggestion.status == SuggestionStatus.OPEN,
             ~Suggestion.decisions.any(),
         )
@@ -291,17 +306,23 @@ def _drop_stale_suggestions(record: PersonRecord, kept: set[int]) -> None:
             db.session.delete(suggestion)
 
 
-def suggest_for(record: PersonRecord, profile: MatchProfile) -> list[Suggestion]:
-    """Score the record's candidates and store the suggestions it earns."""
+def suggest_for(
+    record: PersonRecord, profile: MatchProfile, *, only_after: int = 0
+) -> list[Suggestion]:
+    """Score the record's candidates and store the suggestions it earns.
+
+    ``only_after`` limits candidates to higher ids (a rebuild scores each pair once).
+    """
     if not record.may_be_matched:
-        _drop_stale_suggestions(record, set())
+        _drop_stale_suggestions(record, set(), only_after)
         return []
     keys = db.session.scalars(
-        sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id)).all()
-    candidates = load_candidates(candidate_ids(record.id, keys))
+        sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id)
+    ).all()
+    candidates = load_candidates(candidate_ids(record.id, keys, only_after=only_after))
     scored = score_candidates(record, profile, candidates)
     stored = [store_suggestion(record, profile, c, r) for c, r in scored]
-    _drop_stale_suggestions(record, {c.record_id for c, _ in scored})
+    _drop_stale_suggestions(record, {c.record_id for c, _ in scored}, only_after)
     db.session.flush()
     return stored
 
@@ -338,7 +359,9 @@ def link_as_one_person(left: PersonRecord, right: PersonRecord) -> list[PersonRe
         sa.update(MatchProfile).where(MatchProfile.group_id.in_(groups)).values(group_id=group_id)
     )
     members = list(
-        db.session.scalars(sa.select(MatchProfile.record_id).where(MatchProfile.group_id == group_id))
+        db.session.scalars(
+            sa.select(MatchProfile.record_id).where(MatchProfile.group_id == group_id)
+        )
     )
     db.session.execute(
         sa.delete(Suggestion).where(

@@ -260,7 +260,8 @@ def confirmed_elsewhere(suggestion: Suggestion) -> bool:
     ids = (suggestion.left_id, suggestion.right_id)
     groups = db.session.execute(
         sa.select(MatchProfile.record_id, MatchProfile.group_id).where(
-            MatchProfile.record_id.in_(ids))
+            MatchProfile.record_id.in_(ids)
+        )
     ).all()
     group_of = {row.record_id: row.group_id for row in groups}
     if group_of.get(ids[0]) is not None and group_of.get(ids[0]) == group_of.get(ids[1]):

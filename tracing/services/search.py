@@ -78,7 +78,9 @@ def search(user: User, query: SearchQuery, *, limit: int = 25) -> list[Hit]:
         sa.select(PersonRecord)
         .join(Organization, Organization.id == PersonRecord.org_id)
         .where(PersonRecord.id.in_(ids), _visible(user))
-        .options(selectinload(PersonRecord.alternate_names), selectinload(PersonRecord.organization))
+        .options(
+            selectinload(PersonRecord.alternate_names), selectinload(PersonRecord.organization)
+        )
     ).all()
     hits = []
     for record in records:

@@ -7,12 +7,17 @@ from typing import Any
 from flask import abort, current_app, redirect, render_template, request, url_for
 
 from tracing.db import db
-from tracing.forms.casework import ConsentOverrideForm, NoteForm, StageForm, StatusChangeForm
 from tracing.forms.base import options
+from tracing.forms.casework import (
+    ConsentOverrideForm,
+    NoteForm,
+    RecordForm,
+    StageForm,
+    StatusChangeForm,
+)
 from tracing.labels import STAGE_LABELS
-from tracing.models import CaseStage, ClosedReason, PersonRecord, PfifStatus
+from tracing.models import CaseStage, ClosedReason, PersonRecord, PfifStatus, RecordKind
 from tracing.services import cases, lifecycle
-
 from tracing.views.caseworker import bp
 from tracing.views.caseworker import signed_in_user as _user
 
@@ -47,13 +52,7 @@ def record(record_id: int) -> Any:
     if found is None:
         abort(404)
     db.session.commit()
-    return render_template(
-        "caseworker/record.html",
-        record=found,
-        timeline=cases.timeline(found),
-        note_form=NoteForm(),
-        status_form=StatusChangeForm(data={"status": found.pfif_status}),
-    )
+    return _record_page(found)
 
 
 @bp.post("/records/<int:record_id>/notes")
@@ -124,8 +123,13 @@ def change_stage(record_id: int) -> Any:
     if form.validate():
         reason = ClosedReason(form.reason.data) if form.reason.data else None
         try:
-            lifecycle.change_stage(_user(), found, CaseStage(form.stage.data), reason=reason,
-                                   note=form.note.data or None)
+            lifecycle.change_stage(
+                _user(),
+                found,
+                CaseStage(form.stage.data),
+                reason=reason,
+                note=form.note.data or None,
+            )
         except lifecycle.StageError:
             abort(400)
         db.session.commit()
@@ -145,3 +149,65 @@ def override_consent(record_id: int) -> Any:
         db.session.commit()
         return redirect(url_for("caseworker.record", record_id=record_id))
     return _record_with_errors(found, override_form=form)
+
+
+def _form_data(record: PersonRecord) -> dict[str, Any]:
+    """A record's current values in the form's vocabulary."""
+    from tracing.partial_dates import PartialDate
+
+    def iso(value: Any, precision: Any) -> str:
+        return PartialDate(value, precision).iso() if value and precision else ""
+
+    return {
+        "version": record.version,
+        "kind": record.kind.value,
+        "given_name": record.given_name,
+        "family_name": record.family_name,
+        "patronymic": record.patronymic,
+        "other_names": "\n".join(n.name for n in record.alternate_names),
+        "sex": record.sex.value if record.sex else "",
+        "birth": iso(record.birth_date, record.birth_date_precision),
+        "age_min": "" if record.age_min is None else str(record.age_min),
+        "age_max": "" if record.age_max is None else str(record.age_max),
+        "birth_place": record.birth_place,
+        "last_seen_place": record.last_seen_place,
+        "last_seen_date": iso(record.last_seen_date, record.last_seen_date_precision),
+        "circumstances": record.circumstances.value if record.circumstances else "",
+        "description": record.description,
+        "distinguishing_marks": record.distinguishing_marks,
+        "consent_tracing": record.consent_tracing,
+        "consent_sharing": record.consent_sharing,
+    }
+
+
+@bp.route("/records/new", methods=["GET", "POST"])
+def new_record() -> Any:
+    form = RecordForm.from_request(data={"consent_tracing": True})
+    if request.method == "POST" and form.validate():
+        created = cases.create_record(_user(), RecordKind(form.kind.data), form.data)
+        db.session.commit()
+        return redirect(url_for("caseworker.record", record_id=created.id))
+    status = 400 if request.method == "POST" and form.csrf_token.errors else 200
+    return render_template("caseworker/record_form.html", form=form, record=None), status
+
+
+@bp.route("/records/<int:record_id>/edit", methods=["GET", "POST"])
+def edit_record(record_id: int) -> Any:
+    found = _own_record_or_404(record_id)
+    form = RecordForm.from_request(data=_form_data(found))
+    conflict = False
+    if request.method == "POST" and form.validate():
+        try:
+            cases.update_record(_user(), found, form.data, seen_version=int(form.version.data or 0))
+        except cases.StaleRecordError:
+            db.session.rollback()
+            conflict = True  # the form keeps what was typed; the page shows the news
+        else:
+            db.session.commit()
+            return redirect(url_for("caseworker.record", record_id=record_id))
+    status = (
+        409 if conflict else 400 if request.method == "POST" and form.csrf_token.errors else 200
+    )
+    return render_template(
+        "caseworker/record_form.html", form=form, record=found, conflict=conflict
+    ), status

@@ -17,7 +17,7 @@ from tracing.views.caseworker import signed_in_user as _user
 
 @bp.get("/")
 def queue() -> str:
-    status = request.args.get("status")
+    status = request.args.get("status", "")
     filters = review.QueueFilters(
         status=SuggestionStatus(status) if status in SuggestionStatus._value2member_map_ else None,
         band=request.args.get("band") or None,
@@ -28,7 +28,11 @@ def queue() -> str:
     rows, total = review.queue(_user(), filters, page=page, per_page=per_page)
     db.session.commit()
     return render_template(
-        "caseworker/queue.html", rows=rows, total=total, page=page, per_page=per_page,
+        "caseworker/queue.html",
+        rows=rows,
+        total=total,
+        page=page,
+        per_page=per_page,
         filters=filters,
     )
 
@@ -79,9 +83,12 @@ def decide(suggestion_id: int) -> Any:
         verdict = Verdict(form.verdict.data)
         reason = RejectReason(form.reason.data) if form.reason.data else None
         review.decide(
-            user, found, verdict,
+            user,
+            found,
+            verdict,
             seen_version=int(form.version.data or 0),
-            reason=reason, note=form.note.data,
+            reason=reason,
+            note=form.note.data,
             second_reviewer=current_app.config["SECOND_REVIEWER"],
         )
     except review.ConflictError:
@@ -92,7 +99,9 @@ def decide(suggestion_id: int) -> Any:
             abort(404)
         # Nothing typed is lost: the conflict page offers the same answer again.
         return render_template(
-            "caseworker/conflict.html", s=current, form=form,
+            "caseworker/conflict.html",
+            s=current,
+            form=form,
             retry=DecisionForm(data={**form.data, "version": current.version}),
         ), 409
     except (review.ReviewError, ValueError) as exc:
@@ -110,16 +119,18 @@ def undo(suggestion_id: int) -> Any:
         abort(404)
     form = UndoForm.from_request()
     if not form.validate():
-        return _comparison(found, DecisionForm(data={"version": found.version}),
-                           undo_errors=form), 400
+        return _comparison(
+            found, DecisionForm(data={"version": found.version}), undo_errors=form
+        ), 400
     try:
         review.undo(user, found, seen_version=int(form.version.data or 0), note=form.note.data)
     except review.ConflictError:
         db.session.rollback()
         return redirect(url_for("caseworker.suggestion", suggestion_id=suggestion_id))
     except review.ReviewError as exc:
-        return _comparison(found, DecisionForm(data={"version": found.version}),
-                           error=exc.code), 400
+        return _comparison(
+            found, DecisionForm(data={"version": found.version}), error=exc.code
+        ), 400
     db.session.commit()
     return redirect(url_for("caseworker.suggestion", suggestion_id=suggestion_id))
 
