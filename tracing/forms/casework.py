@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -40,9 +42,12 @@ class StageForm(BaseForm):
     )
     note = TextAreaField(_l("Note (optional)"), [Optional(), Length(max=10000)])
 
-    def validate_reason(self, field: SelectField) -> None:
-        if self.stage.data == "closed" and not field.data:
-            raise ValidationError(_l("Choose why the case is closed"))
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok: bool = super().validate(extra_validators)
+        if self.stage.data == "closed" and not self.reason.data:
+            self.reason.errors = [*self.reason.errors, _l("Choose why the case is closed")]
+            return False
+        return ok
 
 
 class ConsentOverrideForm(BaseForm):
