@@ -23,6 +23,7 @@ Data flows one way through one module per stage::
 Public API::
 
     compare(left, right) -> MatchResult(score, band, reasons)
+    prepare(record) -> Features; compare_prepared(left, right)  # prepare once, compare many
     Index(records).candidates(query, top=10) -> [(record_id, MatchResult), ...]
     blocking_keys(record) -> frozenset[str]
     record_from_mapping(mapping) -> Record        # raises RecordError(field, message)
@@ -33,9 +34,10 @@ Public API::
 """
 
 from matching.explain import MatchResult, Reason
+from matching.features import Features, prepare
 from matching.index import Index
 from matching.keys import blocking_keys
-from matching.matcher import MATCHER_VERSION, compare, explain_name
+from matching.matcher import MATCHER_VERSION, compare, compare_prepared, explain_name
 from matching.normalize import detect_script, language_hint, normalize_text
 from matching.record import BirthDate, Record, RecordError, record_from_mapping
 from matching.score import MATCH_THRESHOLD, REVIEW_THRESHOLD, Band
@@ -47,6 +49,7 @@ __all__ = [
     "REVIEW_THRESHOLD",
     "Band",
     "BirthDate",
+    "Features",
     "Index",
     "MatchResult",
     "Reason",
@@ -54,10 +57,12 @@ __all__ = [
     "RecordError",
     "blocking_keys",
     "compare",
+    "compare_prepared",
     "detect_script",
     "explain_name",
     "language_hint",
     "normalize_text",
+    "prepare",
     "record_from_mapping",
     "skeleton",
 ]

@@ -19,7 +19,8 @@ match_cli = AppGroup("match", help="Match keys and suggestions.")
 
 
 @match_cli.command("rebuild")
-def rebuild_command() -> None:
+@click.option("--workers", type=int, default=None, help="Processes (default: one per core).")
+def rebuild_command(workers: int | None) -> None:
     """Recompute all match keys and suggestions (resumes an interrupted run)."""
     from tracing.services import rebuild
 
@@ -29,7 +30,7 @@ def rebuild_command() -> None:
     label = f"match rebuild ({run.phase}, matcher {run.matcher_version})"
     # Both phases walk every record once.
     with click.progressbar(length=2 * total, label=label, show_pos=True) as bar:
-        count = rebuild.rebuild(progress=bar.update)
+        count = rebuild.rebuild(progress=bar.update, workers=workers)
     click.echo(f"{count} suggestions")
 
 

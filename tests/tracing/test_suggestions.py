@@ -258,7 +258,7 @@ def test_a_rejected_pair_stays_rejected_after_a_rebuild_unless_a_record_changes(
     assert _decide(client, suggestion, "reject", reason="sibling").status_code == 302
 
     db.session.expire_all()  # the decision was made in the request's own session
-    count = rebuild.rebuild()
+    count = rebuild.rebuild(workers=0)
     db.session.expire_all()
     assert count >= 1
     s = db.session.get(Suggestion, suggestion.id)
@@ -553,7 +553,7 @@ def test_rebuild_resumes_and_counts(
     run.phase, run.last_record_id = "pairs", 0
     db.session.commit()
     calls: list[int] = []
-    count = rebuild.rebuild(progress=calls.append)
+    count = rebuild.rebuild(progress=calls.append, workers=0)
     assert count == 3  # three records, three pairs
     assert sum(calls) == 3  # resumed in the pairs phase: the keys phase was not redone
     assert rebuild.current_run().phase == "keys"  # the finished run is closed; a new one starts

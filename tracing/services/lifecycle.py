@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from tracing.db import db
+from tracing.db import db, utcnow
 from tracing.models import (
     QUEUE_STATUSES,
     AuditTag,
@@ -89,13 +89,40 @@ def change_stage(
     return event
 
 
-def note_suggestions(suggestions: Iterable[Suggestion]) -> None:
-    """Records that gain a suggestion move to "match suggested" (if nothing further yet)."""
-    for suggestion in suggestions:
-        for record in (suggestion.left, suggestion.right):
-            if record.case_stage in (CaseStage.REPORTED, CaseStage.UNDER_REVIEW):
-                _record_stage(record, CaseStage.MATCH_SUGGESTED, user=None)
-    db.session.flush()
+def mark_suggested(record_ids: Iterable[int]) -> None:
+    """Records that gained a suggestion move to "match suggested" (unless already further)."""
+    ids = list(record_ids)
+    if not ids:
+        return
+    waiting = list(
+        db.session.scalars(
+            sa.select(PersonRecord.id).where(
+                PersonRecord.id.in_(ids),
+                PersonRecord.case_stage.in_([CaseStage.REPORTED, CaseStage.UNDER_REVIEW]),
+            )
+        )
+    )
+    if not waiting:
+        return
+    db.session.execute(
+        sa.update(PersonRecord)
+        .where(PersonRecord.id.in_(waiting))
+        .values(case_stage=CaseStage.MATCH_SUGGESTED),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    db.session.execute(
+        sa.insert(CaseEvent),
+        [
+            {
+                "record_id": i,
+                "kind": EventKind.STAGE,
+                "stage": CaseStage.MATCH_SUGGESTED,
+                "author_label": "system",
+                "created_at": utcnow(),
+            }
+            for i in waiting
+        ],
+    )
 
 
 def _has_open_suggestions(record: PersonRecord) -> bool:

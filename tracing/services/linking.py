@@ -12,8 +12,8 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -48,39 +48,45 @@ def script_of(text: str | None) -> Script | None:
 # --- what the matcher sees ---------------------------------------------------------
 
 
-def _birth(record: PersonRecord) -> str | None:
+def _birth(record: Any) -> str | None:
     if record.birth_date is None:
         return None
     if record.birth_date_precision is DatePrecision.YEAR:
         return f"{record.birth_date.year:04d}"
     if record.birth_date_precision is DatePrecision.MONTH:
-        return record.birth_date.strftime("%Y-%m")
-    return record.birth_date.isoformat()
+        return str(record.birth_date.strftime("%Y-%m"))
+    return str(record.birth_date.isoformat())
 
 
-def _age(record: PersonRecord) -> str | None:
+def _age(record: Any) -> str | None:
     low, high = record.age_min, record.age_max
     if low is None and high is None:
         return None
     return f"{low if low is not None else 0}-{high if high is not None else low}"
 
 
-def match_mapping(record: PersonRecord) -> dict[str, Any]:
-    """The record in the matcher's JSON vocabulary (PFIF field names)."""
+def match_mapping(record: Any, alternate_names: list[str] | None = None) -> dict[str, Any]:
+    """The record in the matcher's JSON vocabulary (PFIF field names).
+
+    ``record`` is a PersonRecord or a row with its columns (the bulk rebuild reads rows);
+    ``alternate_names`` defaults to the record's own.
+    """
+    if alternate_names is None:
+        alternate_names = [n.name for n in record.alternate_names]
+    has_age = record.age_min is not None or record.age_max is not None
     mapping: dict[str, Any] = {
         "id": str(record.id),
         "given_name": record.given_name,
         "family_name": record.family_name,
         "patronymic": record.patronymic,
-        "alternate_names": [n.name for n in record.alternate_names],
+        "alternate_names": alternate_names,
         "sex": record.sex.value if record.sex else None,
         "date_of_birth": _birth(record),
         "age": _age(record),
         "birth_place": record.birth_place,
         "home_city": record.last_seen_place,
-        "source_date": record.source_date.date().isoformat()
-        if record.age_min is not None or record.age_max is not None
-        else None,
+        # An age is relative to when the source recorded it.
+        "source_date": record.source_date.date().isoformat() if has_age else None,
     }
     return {k: v for k, v in mapping.items() if v not in (None, [], "")}
 
@@ -134,42 +140,22 @@ def refresh_profile(record: PersonRecord, *, force: bool = False) -> tuple[Match
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Side:
+    """What pairing needs to know of one record: its profile and who may see it."""
+
     record_id: int
     group_id: int
     org_id: int
-    shareable: bool
-    eligible: bool
+    shareable: bool  # other organisations may see it (consent and a verified holder)
+    eligible: bool  # it may be matched at all (tracing consent, or a supervisor's override)
     material_hash: str
     profile: dict[str, Any]
+    is_child: bool
+    created_at: datetime
 
 
-def candidate_ids(
-    record_id: int, keys: Iterable[int], limit: int = CANDIDATE_LIMIT, *, only_after: int = 0
-) -> list[int]:
-    """Records sharing a key with this one, most shared keys first: one indexed lookup."""
-    keys = list(keys)
-    if not keys:
-        return []
-    shared = sa.func.count().label("shared")
-    rows = db.session.execute(
-        sa.select(MatchKey.record_id, shared)
-        .where(
-            MatchKey.key_hash.in_(keys),
-            MatchKey.record_id != record_id,
-            MatchKey.record_id > only_after,
-        )
-        .group_by(MatchKey.record_id)
-        .order_by(shared.desc(), MatchKey.record_id)
-        .limit(limit)
-    ).all()
-    return [row.record_id for row in rows]
-
-
-def load_candidates(ids: Sequence[int]) -> list[Candidate]:
-    if not ids:
-        return []
-    rows = db.session.execute(
+def _side_query() -> sa.Select[Any]:
+    return (
         sa.select(
             MatchProfile.record_id,
             MatchProfile.group_id,
@@ -179,14 +165,32 @@ def load_candidates(ids: Sequence[int]) -> list[Candidate]:
             PersonRecord.consent_sharing,
             PersonRecord.consent_tracing,
             PersonRecord.tracing_override_reason,
+            PersonRecord.birth_date,
+            PersonRecord.age_min,
+            PersonRecord.created_at,
             Organization.verified,
         )
         .join(PersonRecord, PersonRecord.id == MatchProfile.record_id)
         .join(Organization, Organization.id == PersonRecord.org_id)
-        .where(MatchProfile.record_id.in_(ids))
-    ).all()
-    return [
-        Candidate(
+    )
+
+
+def _is_child(birth_date: date | None, age_min: int | None, today: date) -> bool:
+    if birth_date is not None:
+        return today.year - birth_date.year < CHILD_AGE
+    return age_min is None or age_min < CHILD_AGE
+
+
+def load_sides(ids: Iterable[int], conn: Any = None) -> dict[int, Side]:
+    """Sides of these records in one query (``conn``: a connection, default the session)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    today = utcnow().date()
+    executor = conn if conn is not None else db.session
+    rows = executor.execute(_side_query().where(MatchProfile.record_id.in_(ids))).all()
+    return {
+        r.record_id: Side(
             record_id=r.record_id,
             group_id=r.group_id,
             org_id=r.org_id,
@@ -194,35 +198,94 @@ def load_candidates(ids: Sequence[int]) -> list[Candidate]:
             eligible=bool(r.consent_tracing or r.tracing_override_reason),
             material_hash=r.material_hash,
             profile=r.profile,
+            is_child=_is_child(r.birth_date, r.age_min, today),
+            created_at=r.created_at,
         )
         for r in rows
-    ]
+    }
 
 
-def _may_pair(record: PersonRecord, record_shareable: bool, other: Candidate) -> bool:
+def candidate_ids(record_id: int, keys: Iterable[int], limit: int = CANDIDATE_LIMIT) -> list[int]:
+    """Records sharing a key with this one, most shared keys first: one indexed lookup."""
+    keys = list(keys)
+    if not keys:
+        return []
+    shared = sa.func.count().label("shared")
+    rows = db.session.execute(
+        sa.select(MatchKey.record_id, shared)
+        .where(MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id)
+        .group_by(MatchKey.record_id)
+        .order_by(shared.desc(), MatchKey.record_id)
+        .limit(limit)
+    ).all()
+    return [row.record_id for row in rows]
+
+
+def candidates_of(
+    subject_ids: Sequence[int], *, higher_only: bool, conn: Any = None
+) -> dict[int, list[int]]:
+    """Candidates of several records at once: a self-join of the key index.
+
+    With ``higher_only`` each pair is produced once, from its lower id (the rebuild).
+    """
+    if not subject_ids:
+        return {}
+    a, b = sa.orm.aliased(MatchKey), sa.orm.aliased(MatchKey)
+    other = b.record_id > a.record_id if higher_only else b.record_id != a.record_id
+    shared = sa.func.count().label("shared")
+    executor = conn if conn is not None else db.session
+    rows = executor.execute(
+        sa.select(a.record_id.label("subject"), b.record_id.label("other"), shared)
+        .join(b, sa.and_(b.key_hash == a.key_hash, other))
+        .where(a.record_id.in_(list(subject_ids)))
+        .group_by(a.record_id, b.record_id)
+    ).all()
+    found: dict[int, list[tuple[int, int]]] = {}
+    for row in rows:
+        found.setdefault(row.subject, []).append((row.shared, row.other))
+    return {
+        subject: [o for _, o in sorted(pairs, key=lambda p: (-p[0], p[1]))[:CANDIDATE_LIMIT]]
+        for subject, pairs in found.items()
+    }
+
+
+def _may_pair(subject: Side, other: Side) -> bool:
     """Both may be matched, and someone may see the pair (sharing across organisations)."""
-    if not other.eligible:
+    if not (subject.eligible and other.eligible):
         return False
-    return other.org_id == record.org_id or other.shareable or record_shareable
+    return other.org_id == subject.org_id or other.shareable or subject.shareable
 
 
-def score_candidates(
-    record: PersonRecord, profile: MatchProfile, candidates: list[Candidate]
-) -> list[tuple[Candidate, matching.MatchResult]]:
-    """Score each linked group once (its best member), keeping review-band results."""
-    query = matching.record_from_mapping(profile.profile)
-    shareable = bool(record.consent_sharing and record.organization.verified)
-    best: dict[int, tuple[Candidate, matching.MatchResult]] = {}
-    for candidate in candidates:
-        if candidate.group_id == profile.group_id or not _may_pair(record, shareable, candidate):
+@dataclass(frozen=True)
+class PairScore:
+    left: Side  # the lower record id
+    right: Side
+    result: matching.MatchResult
+
+
+def _prepared(side: Side) -> matching.Features:
+    return matching.prepare(matching.record_from_mapping(side.profile))
+
+
+def score_pairs(subject: Side, candidates: Iterable[Side]) -> list[PairScore]:
+    """Score the subject against candidates, each linked group once (its best member),
+    keeping results at or above the review band. Pure: no database."""
+    query = _prepared(subject)
+    best: dict[int, tuple[Side, matching.MatchResult]] = {}
+    for other in candidates:
+        if other.group_id == subject.group_id or not _may_pair(subject, other):
             continue
-        result = matching.compare(query, matching.record_from_mapping(candidate.profile))
+        result = matching.compare_prepared(query, _prepared(other))
         if result.band is matching.Band.NO_MATCH:
             continue
-        held = best.get(candidate.group_id)
+        held = best.get(other.group_id)
         if held is None or result.score > held[1].score:
-            best[candidate.group_id] = (candidate, result)
-    return sorted(best.values(), key=lambda pair: -pair[1].score)
+            best[other.group_id] = (other, result)
+    scores = []
+    for other, result in best.values():
+        low, high = (subject, other) if subject.record_id < other.record_id else (other, subject)
+        scores.append(PairScore(low, high, result))
+    return scores
 
 
 # --- suggestions -------------------------------------------------------------------
@@ -242,108 +305,141 @@ def reasons_of(result: matching.MatchResult) -> list[dict[str, Any]]:
     ]
 
 
-def _is_child(record: PersonRecord, today: date) -> bool:
-    if record.birth_date is not None:
-        return today.year - record.birth_date.year < CHILD_AGE
-    return record.age_min is None or record.age_min < CHILD_AGE
+def _pair_values(score: PairScore) -> dict[str, Any]:
+    return {
+        "score": score.result.score,
+        "band": score.result.band.value,
+        "reasons": reasons_of(score.result),
+        "matcher_version": MATCHER_VERSION,
+        "left_hash": score.left.material_hash,
+        "right_hash": score.right.material_hash,
+        "updated_at": utcnow(),
+    }
 
 
-def _ordered(record: PersonRecord, other_id: int, mine: str, theirs: str) -> dict[str, Any]:
-    if record.id < other_id:
-        return {"left_id": record.id, "right_id": other_id, "left_hash": mine, "right_hash": theirs}
-    return {"left_id": other_id, "right_id": record.id, "left_hash": theirs, "right_hash": mine}
+def sync_suggestions(
+    subject_ids: Sequence[int], scores: Iterable[PairScore], *, higher_only: bool
+) -> set[int]:
+    """Store the subjects' scored pairs; returns the records that gained a new suggestion.
 
-
-def store_suggestion(
-    record: PersonRecord, profile: MatchProfile, candidate: Candidate, result: matching.MatchResult
-) -> Suggestion:
-    """Create or refresh the pair's suggestion without ever forgetting a human decision."""
-    pair = _ordered(record, candidate.record_id, profile.material_hash, candidate.material_hash)
-    suggestion = db.session.scalars(
-        sa.select(Suggestion).where(
-            Suggestion.left_id == pair["left_id"], Suggestion.right_id == pair["right_id"]
-        )
-    ).first()
-    if suggestion is None:
-        suggestion = Suggestion(
-            **pair,
-            status=SuggestionStatus.OPEN,
-            is_child=_is_child(record, utcnow().date()),
-            waiting_since=record.created_at or utcnow(),
-        )
-        db.session.add(suggestion)
-    else:
-        changed = (suggestion.left_hash, suggestion.right_hash) != (
-            pair["left_hash"],
-            pair["right_hash"],
-        )
-        if suggestion.status is SuggestionStatus.REJECTED and changed:
-            # A rejection holds only for the records as they were judged.
-            suggestion.status = SuggestionStatus.OPEN
-        suggestion.left_hash, suggestion.right_hash = pair["left_hash"], pair["right_hash"]
-    suggestion.score = result.score
-    suggestion.band = result.band.value
-    suggestion.reasons = reasons_of(result)
-    suggestion.matcher_version = MATCHER_VERSION
-    return suggestion
-
-
-def _drop_stale_suggestions(record: PersonRecord, kept: set[int], only_after: int = 0) -> None:
-    """Undecided suggestions of this record that no longer reach the review band go."""
-    stale = db.session.scalars(
-        sa.select(Suggestion).where(
-            sa.or_(
-                Suggestion.left_id == record.id,
-                sa.and_(Suggestion.right_id == record.id, Suggestion.left_id > only_after),
-            ),
-            Suggestion.status == SuggestionStatus.OPEN,
-            ~Suggestion.decisions.any(),
-        )
-    ).all()
-    for suggestion in stale:
-        other = suggestion.right_id if suggestion.left_id == record.id else suggestion.left_id
-        if other not in kept:
-            db.session.delete(suggestion)
-
-
-def suggest_for(
-    record: PersonRecord, profile: MatchProfile, *, only_after: int = 0
-) -> list[Suggestion]:
-    """Score the record's candidates and store the suggestions it earns.
-
-    ``only_after`` limits candidates to higher ids (a rebuild scores each pair once).
+    Human decisions are never forgotten: a decided pair keeps its status, except that a
+    rejection lapses when either record changed materially since it was judged. Undecided
+    open pairs that no longer reach the review band are removed. Written in bulk (Core
+    statements in the session's transaction), as the rebuild needs.
     """
-    if not record.may_be_matched:
-        _drop_stale_suggestions(record, set(), only_after)
-        return []
+    subjects = list(subject_ids)
+    scope = (
+        Suggestion.left_id.in_(subjects)
+        if higher_only
+        else sa.or_(Suggestion.left_id.in_(subjects), Suggestion.right_id.in_(subjects))
+    )
+    decided = Suggestion.decisions.any().label("decided")
+    existing = {
+        (row.left_id, row.right_id): row
+        for row in db.session.execute(
+            sa.select(
+                Suggestion.id,
+                Suggestion.left_id,
+                Suggestion.right_id,
+                Suggestion.status,
+                Suggestion.left_hash,
+                Suggestion.right_hash,
+                decided,
+            ).where(scope)
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    gained: set[int] = set()
+    now = utcnow()
+    for score in scores:
+        key = (score.left.record_id, score.right.record_id)
+        values = _pair_values(score)
+        row = existing.pop(key, None)
+        if row is None:
+            waiting = min(score.left.created_at, score.right.created_at)
+            inserts.append(
+                {
+                    **values,
+                    "left_id": key[0],
+                    "right_id": key[1],
+                    "status": SuggestionStatus.OPEN,
+                    "is_child": score.left.is_child or score.right.is_child,
+                    "waiting_since": waiting,
+                    "created_at": now,
+                    "version": 1,
+                }
+            )
+            gained.update(key)
+            continue
+        status = row.status
+        if status is SuggestionStatus.REJECTED and (row.left_hash, row.right_hash) != (
+            values["left_hash"],
+            values["right_hash"],
+        ):
+            status = SuggestionStatus.OPEN  # a rejection holds only for the records judged
+        updates.append({**values, "sid": row.id, "new_status": status})
+    stale = [
+        row.id
+        for row in existing.values()
+        if row.status is SuggestionStatus.OPEN and not row.decided
+    ]
+    table = cast(sa.Table, Suggestion.__table__)
+    if inserts:
+        db.session.execute(sa.insert(table), inserts)
+    if updates:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("sid"))
+            .values(
+                score=sa.bindparam("score"),
+                band=sa.bindparam("band"),
+                reasons=sa.bindparam("reasons"),
+                matcher_version=sa.bindparam("matcher_version"),
+                left_hash=sa.bindparam("left_hash"),
+                right_hash=sa.bindparam("right_hash"),
+                status=sa.bindparam("new_status"),
+                updated_at=sa.bindparam("updated_at"),
+                # Bumped like the ORM's version counter, so a reviewer's stale page conflicts.
+                version=table.c.version + 1,
+            ),
+            updates,
+            execution_options={"synchronize_session": False},
+        )
+    if stale:
+        db.session.execute(sa.delete(table).where(table.c.id.in_(stale)))
+    return gained
+
+
+def suggest_for(record: PersonRecord) -> set[int]:
+    """Score one record's candidates and store its suggestions (after its keys are fresh)."""
     keys = db.session.scalars(
         sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id)
     ).all()
-    candidates = load_candidates(candidate_ids(record.id, keys, only_after=only_after))
-    scored = score_candidates(record, profile, candidates)
-    stored = [store_suggestion(record, profile, c, r) for c, r in scored]
-    _drop_stale_suggestions(record, {c.record_id for c, _ in scored}, only_after)
-    db.session.flush()
-    return stored
+    ids = candidate_ids(record.id, keys)
+    sides = load_sides([record.id, *ids])
+    subject = sides.pop(record.id)
+    scores = score_pairs(subject, sides.values())
+    return sync_suggestions([record.id], scores, higher_only=False)
 
 
-def records_changed(records: list[PersonRecord], *, force: bool = False) -> list[Suggestion]:
+def records_changed(records: list[PersonRecord], *, force: bool = False) -> set[int]:
     """Call after creating or materially changing records (intake, edit, import).
 
     Refreshes each record's profile and keys and, when they changed (or ``force``, e.g. a
-    consent change), its suggestions — all in the caller's transaction.
+    consent change), its suggestions — all in the caller's transaction. Returns the records
+    that gained a suggestion (they move to "match suggested").
     """
     from tracing.services import lifecycle
 
-    suggestions: list[Suggestion] = []
+    gained: set[int] = set()
     for record in records:
         db.session.flush()
-        profile, changed = refresh_profile(record)
+        _profile, changed = refresh_profile(record)
         if changed or force:
-            found = suggest_for(record, profile)
-            suggestions.extend(found)
-    lifecycle.note_suggestions(suggestions)
-    return suggestions
+            gained |= suggest_for(record)
+    lifecycle.mark_suggested(gained)
+    return gained
 
 
 def link_as_one_person(left: PersonRecord, right: PersonRecord) -> list[PersonRecord]:
