@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -104,6 +107,23 @@ def logins_command() -> None:
         click.echo("\nDemo family report (status page: http://127.0.0.1:5000/status):")
         click.echo(f"  reference {report['reference']}   code {report['code']}")
     click.echo("")
+
+
+@match_cli.command("decisions")
+@click.argument("out", type=click.File("w", encoding="utf-8"))
+def decisions_command(out: Any) -> None:
+    """Write human decisions as labelled pairs (JSON Lines) to evaluate the matcher on.
+
+    Each line: {"left": profile, "right": profile, "label": 1|0, "reason": ...} — the
+    input format of `python -m matching compare`, plus the caseworkers' verdict.
+    """
+    from tracing.services.decisions_export import labelled_pairs
+
+    count = 0
+    for line in labelled_pairs():
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        count += 1
+    click.echo(f"{count} labelled pairs", err=True)
 
 
 def init_app(app: Flask) -> None:

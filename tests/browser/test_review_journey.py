@@ -35,16 +35,32 @@ def _seed(app: Flask) -> tuple[str, str, int]:
         ngo = create_organization("ngo", "NGO", OrgKind.NGO, verified=True)
         first = create_user("first@example.org", "Оксана", PASSWORD, Role.CASEWORKER, intake)
         second = create_user("second@example.org", "Петро", PASSWORD, Role.CASEWORKER, intake)
-        common = {"sex": Sex.MALE, "birth_date": date(2014, 3, 5),
-                  "birth_date_precision": DatePrecision.DAY, "consent_tracing": True,
-                  "consent_sharing": True}
-        sought = PersonRecord(kind=RecordKind.SOUGHT, given_name="Григорій",
-                              family_name="Шевченко", patronymic="Петрович",
-                              birth_place="Маріуполь", org_id=intake.id,
-                              source_record_id=secrets.token_hex(4), **common)
-        found = PersonRecord(kind=RecordKind.FOUND, given_name="Hryhorii",
-                             family_name="Shevchenko", birth_place="Mariupol", org_id=ngo.id,
-                             source_record_id=secrets.token_hex(4), **common)
+        common = {
+            "sex": Sex.MALE,
+            "birth_date": date(2014, 3, 5),
+            "birth_date_precision": DatePrecision.DAY,
+            "consent_tracing": True,
+            "consent_sharing": True,
+        }
+        sought = PersonRecord(
+            kind=RecordKind.SOUGHT,
+            given_name="Григорій",
+            family_name="Шевченко",
+            patronymic="Петрович",
+            birth_place="Маріуполь",
+            org_id=intake.id,
+            source_record_id=secrets.token_hex(4),
+            **common,
+        )
+        found = PersonRecord(
+            kind=RecordKind.FOUND,
+            given_name="Hryhorii",
+            family_name="Shevchenko",
+            birth_place="Mariupol",
+            org_id=ngo.id,
+            source_record_id=secrets.token_hex(4),
+            **common,
+        )
         db.session.add_all([sought, found])
         db.session.flush()
         linking.records_changed([sought, found])

@@ -558,3 +558,26 @@ def test_rebuild_resumes_and_counts(
     assert sum(calls) == 3  # resumed in the pairs phase: the keys phase was not redone
     assert rebuild.current_run().phase == "keys"  # the finished run is closed; a new one starts
     assert review.QUEUE_STATUSES
+
+
+def test_decisions_feed_the_matchers_evaluation(
+    app: Flask,
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+    tmp_path: Any,
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    _decide(client, suggestion, "reject", reason="sibling")
+    db.session.expire_all()
+    from tracing.services.decisions_export import labelled_pairs
+
+    [line] = list(labelled_pairs())
+    assert line["label"] == 0 and line["reason"] == "sibling"
+    assert {line["left"]["given_name"], line["right"]["given_name"]} == {"Олександр", "Александр"}

@@ -263,19 +263,27 @@ class PairScore:
     result: matching.MatchResult
 
 
-def _prepared(side: Side) -> matching.Features:
-    return matching.prepare(matching.record_from_mapping(side.profile))
+def _prepared(side: Side, cache: dict[int, matching.Features] | None) -> matching.Features:
+    if cache is not None and side.record_id in cache:
+        return cache[side.record_id]
+    features = matching.prepare(matching.record_from_mapping(side.profile))
+    if cache is not None:
+        cache[side.record_id] = features
+    return features
 
 
-def score_pairs(subject: Side, candidates: Iterable[Side]) -> list[PairScore]:
+def score_pairs(
+    subject: Side, candidates: Iterable[Side], cache: dict[int, matching.Features] | None = None
+) -> list[PairScore]:
     """Score the subject against candidates, each linked group once (its best member),
-    keeping results at or above the review band. Pure: no database."""
-    query = _prepared(subject)
+    keeping results at or above the review band. Pure: no database. ``cache`` keeps
+    prepared records across calls (a batch meets the same candidates often)."""
+    query = _prepared(subject, cache)
     best: dict[int, tuple[Side, matching.MatchResult]] = {}
     for other in candidates:
         if other.group_id == subject.group_id or not _may_pair(subject, other):
             continue
-        result = matching.compare_prepared(query, _prepared(other))
+        result = matching.compare_prepared(query, _prepared(other, cache))
         if result.band is matching.Band.NO_MATCH:
             continue
         held = best.get(other.group_id)

@@ -116,11 +116,12 @@ def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[lin
         wanted = set(ids) | {c for others in candidates.values() for c in others}
         sides = linking.load_sides(wanted, conn)
     scores: list[linking.PairScore] = []
+    prepared: dict[int, Any] = {}
     for subject_id in ids:
         subject = sides.get(subject_id)
         others = [sides[c] for c in candidates.get(subject_id, ()) if c in sides]
         if subject is not None and others:
-            scores.extend(linking.score_pairs(subject, others))
+            scores.extend(linking.score_pairs(subject, others, prepared))
     return scores
 
 
