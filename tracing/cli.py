@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
@@ -16,6 +19,23 @@ users_cli = AppGroup("users", help="Manage user accounts.")
 orgs_cli = AppGroup("orgs", help="Manage organisations.")
 demo_cli = AppGroup("demo", help="Demo data for a first look.")
 exchange_cli = AppGroup("exchange", help="Record exchange: queued imports.")
+match_cli = AppGroup("match", help="Match keys and suggestions.")
+
+
+@match_cli.command("rebuild")
+@click.option("--workers", type=int, default=None, help="Processes (default: one per core).")
+def rebuild_command(workers: int | None) -> None:
+    """Recompute all match keys and suggestions (resumes an interrupted run)."""
+    from tracing.services import rebuild
+
+    run = rebuild.current_run()
+    db.session.commit()
+    total = rebuild.total_records()
+    label = f"match rebuild ({run.phase}, matcher {run.matcher_version})"
+    # Both phases walk every record once.
+    with click.progressbar(length=2 * total, label=label, show_pos=True) as bar:
+        count = rebuild.rebuild(progress=bar.update, workers=workers)
+    click.echo(f"{count} suggestions")
 
 
 @orgs_cli.command("create")
@@ -108,6 +128,23 @@ def run_pending_command() -> None:
         click.echo("no queued imports")
 
 
+@match_cli.command("decisions")
+@click.argument("out", type=click.File("w", encoding="utf-8"))
+def decisions_command(out: Any) -> None:
+    """Write human decisions as labelled pairs (JSON Lines) to evaluate the matcher on.
+
+    Each line: {"left": profile, "right": profile, "label": 1|0, "reason": ...} — the
+    input format of `python -m matching compare`, plus the caseworkers' verdict.
+    """
+    from tracing.services.decisions_export import labelled_pairs
+
+    count = 0
+    for line in labelled_pairs():
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")
+        count += 1
+    click.echo(f"{count} labelled pairs", err=True)
+
+
 def init_app(app: Flask) -> None:
-    for group in (users_cli, orgs_cli, demo_cli, exchange_cli):
+    for group in (users_cli, orgs_cli, demo_cli, match_cli, exchange_cli):
         app.cli.add_command(group)

@@ -44,6 +44,8 @@ DEFAULTS: dict[str, Any] = {
     # Larger imports are queued for `flask --app tracing exchange run-pending`.
     "EXCHANGE_INLINE_MAX_ROWS": 2000,
     "EXCHANGE_PFIF_DOMAIN": "tracing.local",
+    # Who approves a confirmed match: "peer" (any other caseworker) or "supervisor".
+    "SECOND_REVIEWER": "peer",
 }
 
 _BOOL = {

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from tracing.config import ROOT
 from tracing.labels import ALL_LABELS
+from tracing.reasons import reason_text
 
 # Each language is named in itself (the language switcher shows these with a lang attribute).
 LANGUAGES: dict[str, str] = {"uk": "Українська", "en": "English", "ru": "Русский"}
@@ -52,4 +53,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["human_date"] = human_date
 
     # Globals rather than a context processor: imported macros see them too.
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, get_locale=get_locale, LABELS=ALL_LABELS)
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES, get_locale=get_locale, LABELS=ALL_LABELS, reason_text=reason_text
+    )

@@ -73,6 +73,7 @@ EVENT_LABELS = {
     EventKind.STAGE.value: _l("Stage changed"),
     EventKind.FAMILY_INFO.value: _l("Information from the family"),
     EventKind.REPORTED.value: _l("Record created"),
+    EventKind.LINKED.value: _l("Linked: the same person"),
 }
 
 ROLE_LABELS = {
@@ -96,7 +97,73 @@ REVISION_LABELS = {
     RevisionAction.REVERTED.value: _l("Import reverted"),
 }
 
+# How one field's evidence is graded on the comparison page (never colour alone).
+LEVEL_LABELS = {
+    "same": _l("same"),
+    "transliteration": _l("transliteration"),
+    "name_variant": _l("name variant"),
+    "similar": _l("similar"),
+    "conflict": _l("conflict"),
+    "no_data": _l("no data"),
+}
+
+BAND_LABELS = {
+    "match": _l("Probably the same person"),
+    "review": _l("Possibly the same person"),
+    "no_match": _l("Probably different people"),
+}
+
+SUGGESTION_STATUS_LABELS = {
+    "open": _l("To review"),
+    "unsure": _l("Unsure"),
+    "awaiting_second": _l("Awaiting second review"),
+    "disputed": _l("Reviewers disagree"),
+    "confirmed": _l("Confirmed"),
+    "rejected": _l("Rejected"),
+}
+
+VERDICT_LABELS = {
+    "confirm": _l("Confirmed"),
+    "reject": _l("Rejected"),
+    "unsure": _l("Unsure"),
+    "approve": _l("Approved"),
+    "disagree": _l("Disagreed"),
+    "undo": _l("Undone"),
+}
+
+CLOSED_REASON_LABELS = {
+    "located_not_reunifiable": _l("Located, but reunification is not possible"),
+    "believed_dead": _l("Believed dead"),
+    "withdrawn": _l("Withdrawn by the family"),
+    "duplicate": _l("Duplicate of another record"),
+}
+
+REJECT_REASON_LABELS = {
+    "different_birth_date": _l("Different date of birth"),
+    "different_parents": _l("Different parents"),
+    "sibling": _l("A brother or sister, not the same child"),
+    "namesake": _l("A namesake"),
+    "other": _l("Another reason"),
+}
+
+# The matcher's field names, as words inside reason sentences.
+FIELD_LABELS = {
+    "given_name": _l("given name"),
+    "family_name": _l("family name"),
+    "patronymic": _l("patronymic"),
+    "birth_date": _l("date of birth"),
+    "sex": _l("sex"),
+    "birth_place": _l("place of birth"),
+    "home_city": _l("last known place"),
+}
+
 ALL_LABELS = {
+    "level": LEVEL_LABELS,
+    "band": BAND_LABELS,
+    "suggestion_status": SUGGESTION_STATUS_LABELS,
+    "verdict": VERDICT_LABELS,
+    "closed_reason": CLOSED_REASON_LABELS,
+    "reject_reason": REJECT_REASON_LABELS,
     "role": ROLE_LABELS,
     "pfif_status": PFIF_STATUS_LABELS,
     "stage": STAGE_LABELS,

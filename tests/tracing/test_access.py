@@ -66,7 +66,7 @@ def test_a_caseworker_cannot_open_another_organisations_record(
     assert client.get(f"/cases/records/{foreign.id}").status_code == 404
     note = client.post(f"/cases/records/{foreign.id}/notes", data={"body": "x"})
     assert note.status_code == 404
-    listing = client.get("/cases/").get_data(as_text=True)
+    listing = client.get("/cases/records").get_data(as_text=True)
     assert f'/cases/records/{own.id}"' in listing
     assert f'/cases/records/{foreign.id}"' not in listing
 

@@ -206,7 +206,7 @@ def test_the_list_filters(
     login(client, user)
 
     def names(query: str) -> set[str]:
-        page = client.get(f"/cases/?{query}").get_data(as_text=True)
+        page = client.get(f"/cases/records?{query}").get_data(as_text=True)
         return {n for n in ("Ганна", "Анна", "Олена") if f"Шевченко {n}<" in page}
 
     assert names("") == {"Ганна", "Анна", "Олена"}

@@ -204,11 +204,50 @@ def test_the_changed_since_feed_pages_by_entry_date(
     assert naive.status_code == 400
 
 
-def test_suggestions_answer_the_documented_shape(client: FlaskClient, admin: User) -> None:
+def test_suggestions_concerning_the_organisations_records(
+    client: FlaskClient,
+    admin: User,
+    make_org: Callable[..., Organization],
+    make_record: Callable[..., PersonRecord],
+) -> None:
+    from tracing.models import Suggestion
+
     secret = issue_token(admin, READ)
-    response = client.get("/api/v1/suggestions", headers=bearer(secret))
-    assert response.status_code == 200
-    assert response.get_json() == {"suggestions": [], "next_cursor": None}
+    empty = client.get("/api/v1/suggestions", headers=bearer(secret))
+    assert empty.get_json() == {"suggestions": [], "next_cursor": None}
+    mine = make_record(admin.organization, source_record_id="mine-1")
+    shared = make_record(make_org(), consent_sharing=True)
+    shared_too = make_record(make_org(), consent_sharing=True)
+    private = make_record(make_org(), consent_sharing=False)
+    unrelated = [make_record(make_org(), consent_sharing=True) for _ in range(2)]
+    reason = {"code": "x", "text": "Same date of birth", "field": "birth_date", "params": {}}
+    pairs = ((mine, shared), (mine, private), tuple(unrelated), (mine, shared_too))
+    for left, right in pairs:
+        low, high = sorted((left.id, right.id))
+        db.session.add(
+            Suggestion(
+                left_id=low,
+                right_id=high,
+                score=0.9,
+                band="match",
+                reasons=[reason],
+                matcher_version="test",
+                left_hash="a",
+                right_hash="b",
+            )
+        )
+    db.session.commit()
+    body = client.get("/api/v1/suggestions?limit=1", headers=bearer(secret)).get_json()
+    (item,) = body["suggestions"]
+    assert (item["record_id"], item["source_record_id"]) == (mine.id, "mine-1")
+    assert item["other_organization"] == shared.organization.slug
+    assert item["reasons"] == ["Same date of birth"] and item["status"] == "open"
+    rest = client.get(
+        f"/api/v1/suggestions?cursor={body['next_cursor']}", headers=bearer(secret)
+    ).get_json()
+    # The pair with a record whose consent keeps it private is never listed.
+    assert [s["other_organization"] for s in rest["suggestions"]] == [shared_too.organization.slug]
+    assert rest["next_cursor"] is None
 
 
 def test_import_through_the_api_dry_run_then_import(client: FlaskClient, admin: User) -> None:

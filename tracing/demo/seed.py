@@ -34,8 +34,10 @@ from tracing.models import (
     Report,
     Role,
     Sex,
+    Suggestion,
     User,
 )
+from tracing.services import linking
 from tracing.services.linking import script_of
 from tracing.services.users import create_organization, create_user, get_organization
 from tracing.tokens import canonical_code, hash_secret, new_access_code, new_reference
@@ -158,7 +160,7 @@ def _record(
 
 def seed(instance_path: str, *, families: int = 150, rng_seed: int = 2022) -> dict[str, int]:
     """Create the demo data unless it is already there; returns what was created."""
-    created = {"organizations": 0, "users": 0, "records": 0}
+    created = {"organizations": 0, "users": 0, "records": 0, "suggestions": 0}
     orgs: dict[str, Organization] = {}
     for slug, name, kind in ORGANIZATIONS:
         org = get_organization(slug)
@@ -245,7 +247,14 @@ def seed(instance_path: str, *, families: int = 150, rng_seed: int = 2022) -> di
             )
             created["records"] += 1
     db.session.flush()
-    for record in db.session.scalars(sa.select(PersonRecord).where(~PersonRecord.events.any())):
+    new_records = list(
+        db.session.scalars(sa.select(PersonRecord).where(~PersonRecord.events.any()))
+    )
+    for record in new_records:
         db.session.add(CaseEvent(record_id=record.id, kind=EventKind.REPORTED, author_label="demo"))
+    # Match them as every other write path does, so the review queue has real suggestions.
+    linking.records_changed(new_records)
+    stored = db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion))
+    created["suggestions"] = int(stored or 0)
     _save_logins(instance_path, logins)
     return created

@@ -203,6 +203,10 @@ def _schemas() -> dict[str, Any]:
                 "id": {"type": "integer"},
                 "record_id": {"type": "integer"},
                 "source_record_id": {"type": "string"},
+                "other_organization": {
+                    "type": "string",
+                    "description": "Who holds the other record (only its organisation).",
+                },
                 "score": {"type": "number"},
                 "band": {"type": "string"},
                 "status": {"type": "string"},

@@ -5,6 +5,7 @@ from tracing.models.case import CaseEvent
 from tracing.models.enums import (
     CaseStage,
     Circumstances,
+    ClosedReason,
     DatePrecision,
     EventKind,
     NameKind,
@@ -26,11 +27,23 @@ from tracing.models.exchange import (
     RevisionAction,
     TokenScope,
 )
+from tracing.models.linkage import (
+    QUEUE_STATUSES,
+    Decision,
+    MatchKey,
+    MatchProfile,
+    MatchRun,
+    RejectReason,
+    Suggestion,
+    SuggestionStatus,
+    Verdict,
+)
 from tracing.models.org import Organization, User, UserSession
 from tracing.models.person import AlternateName, PersonRecord
 from tracing.models.report import IntakeDraft, Report
 
 __all__ = [
+    "QUEUE_STATUSES",
     "AlternateName",
     "ApiToken",
     "AuditEvent",
@@ -39,12 +52,17 @@ __all__ = [
     "CaseEvent",
     "CaseStage",
     "Circumstances",
+    "ClosedReason",
     "DatePrecision",
+    "Decision",
     "EventKind",
     "FailedAttempt",
     "ImportBatch",
     "ImportFormat",
     "IntakeDraft",
+    "MatchKey",
+    "MatchProfile",
+    "MatchRun",
     "NameKind",
     "NameSource",
     "OrgKind",
@@ -54,12 +72,16 @@ __all__ = [
     "RecordKind",
     "RecordLink",
     "RecordRevision",
+    "RejectReason",
     "Report",
     "RevisionAction",
     "Role",
     "Script",
     "Sex",
+    "Suggestion",
+    "SuggestionStatus",
     "TokenScope",
     "User",
     "UserSession",
+    "Verdict",
 ]

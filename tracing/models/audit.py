@@ -17,9 +17,16 @@ class AuditTag(StrEnum):
 
     RECORD_VIEW = "record:view"
     RECORD_CREATE = "record:create"
+    RECORD_UPDATE = "record:update"
     RECORD_NOTE_ADD = "record:note:add"
     RECORD_STATUS_CHANGE = "record:status:change"
     RECORD_LIST = "record:list"
+    RECORD_SEARCH = "record:search"
+    RECORD_STAGE_CHANGE = "record:stage:change"
+    RECORD_CONSENT_OVERRIDE = "record:consent:override"
+    SUGGESTION_LIST = "suggestion:list"
+    SUGGESTION_VIEW = "suggestion:view"
+    SUGGESTION_DECIDE = "suggestion:decide"
     REPORT_CREATE = "report:create"
     REPORT_STATUS_VIEW = "report:status:view"
     REPORT_INFO_ADD = "report:info:add"
@@ -29,7 +36,6 @@ class AuditTag(StrEnum):
     USER_CREATE = "user:create"
     RECORD_IMPORT = "record:import"
     RECORD_EXPORT = "record:export"
-    RECORD_UPDATE = "record:update"
     IMPORT_REVERT = "import:revert"
     TOKEN_CREATE = "token:create"  # noqa: S105 - an audit tag, not a secret
     TOKEN_REVOKE = "token:revoke"  # noqa: S105 - an audit tag, not a secret

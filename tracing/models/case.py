@@ -34,6 +34,10 @@ class CaseEvent(Base):
     pfif_status: Mapped[PfifStatus | None] = enum_column(PfifStatus, nullable=True)
     stage: Mapped[CaseStage | None] = enum_column(CaseStage, nullable=True)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # For "linked" entries: the other record confirmed to be the same person.
+    related_record_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("person_records.id", ondelete="SET NULL")
+    )
     # Who wrote it when not a user: "family", or an importing organisation's author name.
     author_label: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -46,5 +50,5 @@ class CaseEvent(Base):
     )
     pfif_details: Mapped[dict[str, str] | None] = mapped_column(sa.JSON)
 
-    record: Mapped[PersonRecord] = relationship(back_populates="events")
+    record: Mapped[PersonRecord] = relationship(back_populates="events", foreign_keys=[record_id])
     author: Mapped[User | None] = relationship()

@@ -78,6 +78,13 @@ class CaseStage(StrEnum):
     CLOSED = "closed"
 
 
+class ClosedReason(StrEnum):
+    LOCATED_NOT_REUNIFIABLE = "located_not_reunifiable"
+    BELIEVED_DEAD = "believed_dead"
+    WITHDRAWN = "withdrawn"
+    DUPLICATE = "duplicate"
+
+
 class PfifStatus(StrEnum):
     """PFIF 1.4 note statuses."""
 
@@ -94,3 +101,4 @@ class EventKind(StrEnum):
     STAGE = "stage"  # a case-stage change
     FAMILY_INFO = "family_info"  # added by the family on the status page
     REPORTED = "reported"  # the record was created
+    LINKED = "linked"  # confirmed to be the same person as another record

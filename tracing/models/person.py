@@ -12,6 +12,7 @@ from tracing.db import Base, utcnow
 from tracing.models.enums import (
     CaseStage,
     Circumstances,
+    ClosedReason,
     DatePrecision,
     NameKind,
     NameSource,
@@ -102,6 +103,10 @@ class PersonRecord(Base):
     consent_sharing: Mapped[bool] = mapped_column(default=False)
 
     case_stage: Mapped[CaseStage] = enum_column(CaseStage, default=CaseStage.REPORTED)
+    closed_reason: Mapped[ClosedReason | None] = enum_column(ClosedReason, nullable=True)
+    # A supervisor may let a record without tracing consent be matched, with a reason.
+    tracing_override_reason: Mapped[str | None] = mapped_column(sa.Text)
+    tracing_override_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     pfif_status: Mapped[PfifStatus | None] = enum_column(PfifStatus, nullable=True)
 
     version: Mapped[int] = mapped_column(default=1)
@@ -114,7 +119,10 @@ class PersonRecord(Base):
         back_populates="record", cascade="all, delete-orphan", order_by="AlternateName.id"
     )
     events: Mapped[list[CaseEvent]] = relationship(
-        back_populates="record", order_by="CaseEvent.id", passive_deletes=True
+        back_populates="record",
+        order_by="CaseEvent.id",
+        passive_deletes=True,
+        foreign_keys="CaseEvent.record_id",
     )
     import_batch: Mapped[ImportBatch | None] = relationship()
     revisions: Mapped[list[RecordRevision]] = relationship(
@@ -122,6 +130,10 @@ class PersonRecord(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
+
+    @property
+    def may_be_matched(self) -> bool:
+        return self.consent_tracing or self.tracing_override_reason is not None
 
     @property
     def display_name(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -11,16 +12,23 @@ from sqlalchemy.orm import selectinload
 
 from tracing.db import db
 from tracing.models import (
+    AlternateName,
     AuditTag,
     CaseEvent,
     CaseStage,
     Circumstances,
     EventKind,
+    NameKind,
+    NameSource,
+    Organization,
     PersonRecord,
     PfifStatus,
     RecordKind,
+    Sex,
+    Suggestion,
     User,
 )
+from tracing.partial_dates import parse_iso
 from tracing.services.audit import audit
 
 
@@ -34,14 +42,24 @@ class RecordFilters:
 
 
 def visible_records(user: User) -> sa.Select[PersonRecord]:
-    """Records this user may see: their own organisation's (sharing comes with matching)."""
-    return sa.select(PersonRecord).where(PersonRecord.org_id == user.org_id)
+    """Records this user may see: their organisation's, and other verified organisations'
+    records whose sharing consent allows it."""
+    return (
+        sa.select(PersonRecord)
+        .join(Organization, Organization.id == PersonRecord.org_id)
+        .where(
+            sa.or_(
+                PersonRecord.org_id == user.org_id,
+                sa.and_(PersonRecord.consent_sharing.is_(True), Organization.verified.is_(True)),
+            )
+        )
+    )
 
 
 def list_records(
     user: User, filters: RecordFilters, *, page: int = 1, per_page: int = 50
 ) -> tuple[list[PersonRecord], int]:
-    query = visible_records(user)
+    query = sa.select(PersonRecord).where(PersonRecord.org_id == user.org_id)
     if filters.kind:
         query = query.where(PersonRecord.kind == filters.kind)
     if filters.circumstances:
@@ -108,6 +126,112 @@ def change_status(
     db.session.flush()
     audit(AuditTag.RECORD_STATUS_CHANGE, record, detail=f"{previous}->{status}")
     return entry
+
+
+class StaleRecordError(RuntimeError):
+    """The record changed since the user opened it (its version moved on)."""
+
+
+def _apply_fields(record: PersonRecord, fields: dict[str, Any]) -> None:
+    from tracing.services.linking import script_of
+
+    for name in ("given_name", "family_name", "patronymic"):
+        value = (fields.get(name) or "").strip() or None
+        setattr(record, name, value if name != "given_name" else value or "")
+        setattr(record, f"{name}_script", script_of(value))
+    birth = parse_iso(fields["birth"]) if fields.get("birth") else None
+    record.birth_date = birth.value if birth else None
+    record.birth_date_precision = birth.precision if birth else None
+    seen = parse_iso(fields["last_seen_date"]) if fields.get("last_seen_date") else None
+    record.last_seen_date = seen.value if seen else None
+    record.last_seen_date_precision = seen.precision if seen else None
+    record.age_min = int(fields["age_min"]) if fields.get("age_min") else None
+    record.age_max = int(fields["age_max"]) if fields.get("age_max") else None
+    record.sex = Sex(fields["sex"]) if fields.get("sex") else None
+    circumstances = fields.get("circumstances")
+    record.circumstances = Circumstances(circumstances) if circumstances else None
+    for name in ("birth_place", "last_seen_place", "description", "distinguishing_marks"):
+        setattr(record, name, (fields.get(name) or "").strip() or None)
+    record.consent_tracing = bool(fields.get("consent_tracing"))
+    record.consent_sharing = bool(fields.get("consent_sharing"))
+    wanted = [n.strip() for n in (fields.get("other_names") or "").splitlines() if n.strip()]
+    kept = [
+        n for n in record.alternate_names if n.name in wanted or n.source != NameSource.CASEWORKER
+    ]
+    have = {n.name for n in kept}
+    record.alternate_names = kept + [
+        AlternateName(
+            name=n, script=script_of(n), kind=NameKind.SPELLING, source=NameSource.CASEWORKER
+        )
+        for n in dict.fromkeys(wanted)
+        if n not in have
+    ]
+
+
+def create_record(user: User, kind: RecordKind, fields: dict[str, Any]) -> PersonRecord:
+    """A record registered by a caseworker of the user's organisation (e.g. a found child)."""
+    from tracing.services import linking
+
+    record = PersonRecord(
+        kind=kind,
+        org_id=user.org_id,
+        source_record_id=f"cw-{secrets.token_hex(8)}",
+        given_name="",
+    )
+    _apply_fields(record, fields)
+    db.session.add(record)
+    db.session.flush()
+    db.session.add(CaseEvent(record_id=record.id, kind=EventKind.REPORTED, author_id=user.id))
+    audit(AuditTag.RECORD_CREATE, record, detail="caseworker")
+    linking.records_changed([record])
+    return record
+
+
+def update_record(
+    user: User, record: PersonRecord, fields: dict[str, Any], *, seen_version: int
+) -> None:
+    """Correct a record; its match keys and suggestions follow in the same transaction."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from tracing.services import linking
+
+    if record.version != seen_version:
+        raise StaleRecordError
+    _apply_fields(record, fields)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise StaleRecordError from None
+    audit(AuditTag.RECORD_UPDATE, record)
+    linking.records_changed([record])
+
+
+def override_tracing_consent(user: User, record: PersonRecord, reason: str) -> None:
+    """A supervisor lets a record without tracing consent be matched; audited, and the
+    record's suggestions are computed at once."""
+    from tracing.services import linking
+
+    record.tracing_override_reason = reason.strip()
+    record.tracing_override_by_id = user.id
+    db.session.add(
+        CaseEvent(record_id=record.id, kind=EventKind.NOTE, body=reason.strip(), author_id=user.id)
+    )
+    db.session.flush()
+    audit(AuditTag.RECORD_CONSENT_OVERRIDE, record)
+    linking.records_changed([record], force=True)
+
+
+def record_suggestions(user: User, record: PersonRecord) -> list[Suggestion]:
+    """Suggestions about this record that the user may see, best first."""
+    from tracing.services.review import visible_suggestions
+
+    return list(
+        db.session.scalars(
+            visible_suggestions(user)
+            .where(sa.or_(Suggestion.left_id == record.id, Suggestion.right_id == record.id))
+            .order_by(Suggestion.score.desc())
+        )
+    )
 
 
 def timeline(record: PersonRecord) -> list[CaseEvent]:

@@ -1,9 +1,41 @@
-"""The app's only door into the pure ``matching`` library."""
+"""The app's only door into the pure ``matching`` library.
+
+Every record has a match profile (what the matcher sees) and match keys (blocking keys
+as 64-bit hashes in an indexed table). Both are refreshed in the caller's transaction
+whenever a record changes, and the record's candidates — found by a key lookup in SQL,
+never by a scan — are scored; pairs at or above the review band become suggestions.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
 import matching
-from tracing.models import PersonRecord, Script
+import matching.places
+from tracing.db import db, utcnow
+from tracing.models import (
+    DatePrecision,
+    MatchKey,
+    MatchProfile,
+    Organization,
+    PersonRecord,
+    Script,
+    Suggestion,
+    SuggestionStatus,
+)
+
+MATCHER_VERSION = matching.MATCHER_VERSION
+# Candidates scored per record: the best by number of shared keys.
+CANDIDATE_LIMIT = 200
+CHILD_AGE = 18
 
 
 def script_of(text: str | None) -> Script | None:
@@ -13,10 +45,458 @@ def script_of(text: str | None) -> Script | None:
     return Script(matching.detect_script(text))
 
 
-def records_changed(records: list[PersonRecord]) -> None:
+# --- what the matcher sees ---------------------------------------------------------
+
+
+def _birth(record: Any) -> str | None:
+    if record.birth_date is None:
+        return None
+    if record.birth_date_precision is DatePrecision.YEAR:
+        return f"{record.birth_date.year:04d}"
+    if record.birth_date_precision is DatePrecision.MONTH:
+        return str(record.birth_date.strftime("%Y-%m"))
+    return str(record.birth_date.isoformat())
+
+
+def _age(record: Any) -> str | None:
+    low, high = record.age_min, record.age_max
+    if low is None and high is None:
+        return None
+    return f"{low if low is not None else 0}-{high if high is not None else low}"
+
+
+def match_mapping(record: Any, alternate_names: list[str] | None = None) -> dict[str, Any]:
+    """The record in the matcher's JSON vocabulary (PFIF field names).
+
+    ``record`` is a PersonRecord or a row with its columns (the bulk rebuild reads rows);
+    ``alternate_names`` defaults to the record's own.
+    """
+    if alternate_names is None:
+        alternate_names = [n.name for n in record.alternate_names]
+    has_age = record.age_min is not None or record.age_max is not None
+    mapping: dict[str, Any] = {
+        "id": str(record.id),
+        "given_name": record.given_name,
+        "family_name": record.family_name,
+        "patronymic": record.patronymic,
+        "alternate_names": alternate_names,
+        "sex": record.sex.value if record.sex else None,
+        "date_of_birth": _birth(record),
+        "age": _age(record),
+        "birth_place": record.birth_place,
+        "home_city": record.last_seen_place,
+        # An age is relative to when the source recorded it.
+        "source_date": record.source_date.date().isoformat() if has_age else None,
+    }
+    return {k: v for k, v in mapping.items() if v not in (None, [], "")}
+
+
+def material_hash(mapping: dict[str, Any]) -> str:
+    """Changes exactly when something the matcher reads changes."""
+    material = {k: v for k, v in mapping.items() if k != "id"}
+    payload = json.dumps([MATCHER_VERSION, material], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+def key_hash(key: str) -> int:
+    """A blocking key as a signed 64-bit integer: compact, and fast to index everywhere."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def record_keys(mapping: dict[str, Any]) -> set[int]:
+    return {key_hash(k) for k in matching.blocking_keys(matching.record_from_mapping(mapping))}
+
+
+# --- keeping profiles and keys in step ---------------------------------------------
+
+
+def refresh_profile(record: PersonRecord, *, force: bool = False) -> tuple[MatchProfile, bool]:
+    """Bring the record's profile and keys up to date; True when they changed.
+
+    ``force`` rewrites them even when unchanged (a rebuild after a matcher upgrade).
+    """
+    mapping = match_mapping(record)
+    digest = material_hash(mapping)
+    profile = db.session.get(MatchProfile, record.id)
+    if profile is not None and profile.material_hash == digest and not force:
+        return profile, False
+    if profile is None:
+        profile = MatchProfile(record_id=record.id, group_id=record.id)
+        db.session.add(profile)
+    profile.profile = mapping
+    profile.material_hash = digest
+    profile.matcher_version = MATCHER_VERSION
+    db.session.execute(sa.delete(MatchKey).where(MatchKey.record_id == record.id))
+    keys = record_keys(mapping)
+    if keys:
+        db.session.execute(
+            sa.insert(MatchKey), [{"record_id": record.id, "key_hash": k} for k in keys]
+        )
+    db.session.flush()
+    return profile, True
+
+
+# --- candidates and scores ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Side:
+    """What pairing needs to know of one record: its profile and who may see it."""
+
+    record_id: int
+    group_id: int
+    org_id: int
+    shareable: bool  # other organisations may see it (consent and a verified holder)
+    eligible: bool  # it may be matched at all (tracing consent, or a supervisor's override)
+    material_hash: str
+    profile: dict[str, Any]
+    is_child: bool
+    created_at: datetime
+
+
+def _side_query() -> sa.Select[Any]:
+    return (
+        sa.select(
+            MatchProfile.record_id,
+            MatchProfile.group_id,
+            MatchProfile.material_hash,
+            MatchProfile.profile,
+            PersonRecord.org_id,
+            PersonRecord.consent_sharing,
+            PersonRecord.consent_tracing,
+            PersonRecord.tracing_override_reason,
+            PersonRecord.birth_date,
+            PersonRecord.age_min,
+            PersonRecord.created_at,
+            Organization.verified,
+        )
+        .join(PersonRecord, PersonRecord.id == MatchProfile.record_id)
+        .join(Organization, Organization.id == PersonRecord.org_id)
+    )
+
+
+def _is_child(birth_date: date | None, age_min: int | None, today: date) -> bool:
+    if birth_date is not None:
+        return today.year - birth_date.year < CHILD_AGE
+    return age_min is None or age_min < CHILD_AGE
+
+
+def load_sides(ids: Iterable[int], conn: Any = None) -> dict[int, Side]:
+    """Sides of these records in one query (``conn``: a connection, default the session)."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    today = utcnow().date()
+    executor = conn if conn is not None else db.session
+    rows = executor.execute(_side_query().where(MatchProfile.record_id.in_(ids))).all()
+    return {
+        r.record_id: Side(
+            record_id=r.record_id,
+            group_id=r.group_id,
+            org_id=r.org_id,
+            shareable=bool(r.consent_sharing and r.verified),
+            eligible=bool(r.consent_tracing or r.tracing_override_reason),
+            material_hash=r.material_hash,
+            profile=r.profile,
+            is_child=_is_child(r.birth_date, r.age_min, today),
+            created_at=r.created_at,
+        )
+        for r in rows
+    }
+
+
+def candidate_ids(record_id: int, keys: Iterable[int], limit: int = CANDIDATE_LIMIT) -> list[int]:
+    """Records sharing a key with this one, most shared keys first: one indexed lookup."""
+    keys = list(keys)
+    if not keys:
+        return []
+    shared = sa.func.count().label("shared")
+    rows = db.session.execute(
+        sa.select(MatchKey.record_id, shared)
+        .where(MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id)
+        .group_by(MatchKey.record_id)
+        .order_by(shared.desc(), MatchKey.record_id)
+        .limit(limit)
+    ).all()
+    return [row.record_id for row in rows]
+
+
+def candidates_of(
+    subject_ids: Sequence[int], *, higher_only: bool, conn: Any = None
+) -> dict[int, list[int]]:
+    """Candidates of several records at once: a self-join of the key index.
+
+    With ``higher_only`` each pair is produced once, from its lower id (the rebuild).
+    """
+    if not subject_ids:
+        return {}
+    a, b = sa.orm.aliased(MatchKey), sa.orm.aliased(MatchKey)
+    other = b.record_id > a.record_id if higher_only else b.record_id != a.record_id
+    shared = sa.func.count().label("shared")
+    executor = conn if conn is not None else db.session
+    rows = executor.execute(
+        sa.select(a.record_id.label("subject"), b.record_id.label("other"), shared)
+        .join(b, sa.and_(b.key_hash == a.key_hash, other))
+        .where(a.record_id.in_(list(subject_ids)))
+        .group_by(a.record_id, b.record_id)
+    ).all()
+    found: dict[int, list[tuple[int, int]]] = {}
+    for row in rows:
+        found.setdefault(row.subject, []).append((row.shared, row.other))
+    return {
+        subject: [o for _, o in sorted(pairs, key=lambda p: (-p[0], p[1]))[:CANDIDATE_LIMIT]]
+        for subject, pairs in found.items()
+    }
+
+
+def _may_pair(subject: Side, other: Side) -> bool:
+    """Both may be matched, and someone may see the pair (sharing across organisations)."""
+    if not (subject.eligible and other.eligible):
+        return False
+    return other.org_id == subject.org_id or other.shareable or subject.shareable
+
+
+@dataclass(frozen=True)
+class PairScore:
+    left: Side  # the lower record id
+    right: Side
+    result: matching.MatchResult
+
+
+def _prepared(side: Side, cache: dict[int, matching.Features] | None) -> matching.Features:
+    if cache is not None and side.record_id in cache:
+        return cache[side.record_id]
+    features = matching.prepare(matching.record_from_mapping(side.profile))
+    if cache is not None:
+        cache[side.record_id] = features
+    return features
+
+
+def score_pairs(
+    subject: Side, candidates: Iterable[Side], cache: dict[int, matching.Features] | None = None
+) -> list[PairScore]:
+    """Score the subject against candidates, each linked group once (its best member),
+    keeping results at or above the review band. Pure: no database. ``cache`` keeps
+    prepared records across calls (a batch meets the same candidates often)."""
+    query = _prepared(subject, cache)
+    best: dict[int, tuple[Side, matching.MatchResult]] = {}
+    for other in candidates:
+        if other.group_id == subject.group_id or not _may_pair(subject, other):
+            continue
+        result = matching.compare_prepared(query, _prepared(other, cache))
+        if result.band is matching.Band.NO_MATCH:
+            continue
+        held = best.get(other.group_id)
+        if held is None or result.score > held[1].score:
+            best[other.group_id] = (other, result)
+    scores = []
+    for other, result in best.values():
+        low, high = (subject, other) if subject.record_id < other.record_id else (other, subject)
+        scores.append(PairScore(low, high, result))
+    return scores
+
+
+# --- suggestions -------------------------------------------------------------------
+
+
+def reasons_of(result: matching.MatchResult) -> list[dict[str, Any]]:
+    return [
+        {
+            "field": r.field,
+            "level": r.level,
+            "weight": round(r.weight, 3),
+            "text": r.text,
+            "code": r.code,
+            "params": dict(r.params),
+        }
+        for r in result.reasons
+    ]
+
+
+def _pair_values(score: PairScore) -> dict[str, Any]:
+    return {
+        "score": score.result.score,
+        "band": score.result.band.value,
+        "reasons": reasons_of(score.result),
+        "matcher_version": MATCHER_VERSION,
+        "left_hash": score.left.material_hash,
+        "right_hash": score.right.material_hash,
+        "updated_at": utcnow(),
+    }
+
+
+def sync_suggestions(
+    subject_ids: Sequence[int], scores: Iterable[PairScore], *, higher_only: bool
+) -> set[int]:
+    """Store the subjects' scored pairs; returns the records that gained a new suggestion.
+
+    Human decisions are never forgotten: a decided pair keeps its status, except that a
+    rejection lapses when either record changed materially since it was judged. Undecided
+    open pairs that no longer reach the review band are removed. Written in bulk (Core
+    statements in the session's transaction), as the rebuild needs.
+    """
+    subjects = list(subject_ids)
+    scope = (
+        Suggestion.left_id.in_(subjects)
+        if higher_only
+        else sa.or_(Suggestion.left_id.in_(subjects), Suggestion.right_id.in_(subjects))
+    )
+    decided = Suggestion.decisions.any().label("decided")
+    existing = {
+        (row.left_id, row.right_id): row
+        for row in db.session.execute(
+            sa.select(
+                Suggestion.id,
+                Suggestion.left_id,
+                Suggestion.right_id,
+                Suggestion.status,
+                Suggestion.left_hash,
+                Suggestion.right_hash,
+                decided,
+            ).where(scope)
+        )
+    }
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    gained: set[int] = set()
+    now = utcnow()
+    for score in scores:
+        key = (score.left.record_id, score.right.record_id)
+        values = _pair_values(score)
+        row = existing.pop(key, None)
+        if row is None:
+            waiting = min(score.left.created_at, score.right.created_at)
+            inserts.append(
+                {
+                    **values,
+                    "left_id": key[0],
+                    "right_id": key[1],
+                    "status": SuggestionStatus.OPEN,
+                    "is_child": score.left.is_child or score.right.is_child,
+                    "waiting_since": waiting,
+                    "created_at": now,
+                    "version": 1,
+                }
+            )
+            gained.update(key)
+            continue
+        status = row.status
+        if status is SuggestionStatus.REJECTED and (row.left_hash, row.right_hash) != (
+            values["left_hash"],
+            values["right_hash"],
+        ):
+            status = SuggestionStatus.OPEN  # a rejection holds only for the records judged
+        updates.append({**values, "sid": row.id, "new_status": status})
+    stale = [
+        row.id
+        for row in existing.values()
+        if row.status is SuggestionStatus.OPEN and not row.decided
+    ]
+    table = cast(sa.Table, Suggestion.__table__)
+    if inserts:
+        db.session.execute(sa.insert(table), inserts)
+    if updates:
+        db.session.execute(
+            sa.update(table)
+            .where(table.c.id == sa.bindparam("sid"))
+            .values(
+                score=sa.bindparam("score"),
+                band=sa.bindparam("band"),
+                reasons=sa.bindparam("reasons"),
+                matcher_version=sa.bindparam("matcher_version"),
+                left_hash=sa.bindparam("left_hash"),
+                right_hash=sa.bindparam("right_hash"),
+                status=sa.bindparam("new_status"),
+                updated_at=sa.bindparam("updated_at"),
+                # Bumped like the ORM's version counter, so a reviewer's stale page conflicts.
+                version=table.c.version + 1,
+            ),
+            updates,
+            execution_options={"synchronize_session": False},
+        )
+    if stale:
+        db.session.execute(sa.delete(table).where(table.c.id.in_(stale)))
+    return gained
+
+
+def suggest_for(record: PersonRecord) -> set[int]:
+    """Score one record's candidates and store its suggestions (after its keys are fresh)."""
+    keys = db.session.scalars(
+        sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id)
+    ).all()
+    ids = candidate_ids(record.id, keys)
+    sides = load_sides([record.id, *ids])
+    subject = sides.pop(record.id)
+    scores = score_pairs(subject, sides.values())
+    return sync_suggestions([record.id], scores, higher_only=False)
+
+
+def records_changed(records: list[PersonRecord], *, force: bool = False) -> set[int]:
     """Call after creating or materially changing records (intake, edit, import).
 
-    Keeps each record's match keys and suggestions in step with it, in the caller's
-    transaction. The suggestions work (issue 4) fills this in; callers need not change.
+    Refreshes each record's profile and keys and, when they changed (or ``force``, e.g. a
+    consent change), its suggestions — all in the caller's transaction. Returns the records
+    that gained a suggestion (they move to "match suggested").
     """
-    del records
+    from tracing.services import lifecycle
+
+    gained: set[int] = set()
+    for record in records:
+        db.session.flush()
+        _profile, changed = refresh_profile(record)
+        if changed or force:
+            gained |= suggest_for(record)
+    lifecycle.mark_suggested(gained)
+    return gained
+
+
+def link_as_one_person(left: PersonRecord, right: PersonRecord) -> list[PersonRecord]:
+    """Merge the two records' linked groups; returns every record of the merged group.
+
+    Both records stay as their sources wrote them (like PFIF's linked_person_record_id);
+    undecided suggestions inside the group are settled by this link and go.
+    """
+    profiles = [refresh_profile(record)[0] for record in (left, right)]
+    groups = {p.group_id for p in profiles}
+    group_id = min(groups)
+    db.session.execute(
+        sa.update(MatchProfile).where(MatchProfile.group_id.in_(groups)).values(group_id=group_id)
+    )
+    members = list(
+        db.session.scalars(
+            sa.select(MatchProfile.record_id).where(MatchProfile.group_id == group_id)
+        )
+    )
+    db.session.execute(
+        sa.delete(Suggestion).where(
+            Suggestion.left_id.in_(members),
+            Suggestion.right_id.in_(members),
+            Suggestion.status == SuggestionStatus.OPEN,
+            ~Suggestion.decisions.any(),
+        )
+    )
+    return reload_with_names(members)
+
+
+def compare_mappings(left: dict[str, Any], right: dict[str, Any]) -> matching.MatchResult:
+    return matching.compare(left, right)
+
+
+def known_place(text: str) -> bool:
+    """Whether the gazetteer knows a settlement by this name (in any script)."""
+    return bool(matching.places.resolve_place(text).ids)
+
+
+def reload_with_names(ids: Iterable[int]) -> list[PersonRecord]:
+    return list(
+        db.session.scalars(
+            sa.select(PersonRecord)
+            .where(PersonRecord.id.in_(list(ids)))
+            .options(selectinload(PersonRecord.alternate_names))
+        )
+    )
+
+
+def explain_name(left: str, right: str) -> matching.Reason:
+    """How two given names relate (the spelling path shown on the comparison page)."""
+    return matching.explain_name(left, right)

@@ -14,6 +14,26 @@
     });
   });
 
+  // Review by keyboard (C/R/U/A/D to decide, Q for the queue), with an off switch kept
+  // in this browser. Keys never fire while typing in a field.
+  var toggle = document.querySelector("[data-keyboard-toggle]");
+  if (toggle) {
+    var KEY = "tracing.keyboardReview";
+    toggle.checked = window.localStorage.getItem(KEY) !== "off";
+    toggle.addEventListener("change", function () {
+      window.localStorage.setItem(KEY, toggle.checked ? "on" : "off");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (!toggle.checked || event.ctrlKey || event.metaKey || event.altKey) { return; }
+      var tag = (event.target && event.target.tagName) || "";
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") { return; }
+      var key = event.key.toLowerCase();
+      if (key === "q") { window.location.href = "/cases/"; return; }
+      var button = document.querySelector('[data-decision-form] button[data-key="' + key + '"]');
+      if (button) { event.preventDefault(); button.click(); }
+    });
+  }
+
   // Caseworkers: warn before the idle session ends (WCAG 2.2: timeouts are announced).
   var body = document.body;
   var idle = parseInt(body.getAttribute("data-idle-minutes") || "0", 10);

@@ -288,9 +288,14 @@ def changed_records() -> ResponseReturnValue:
 def list_suggestions() -> ResponseReturnValue:
     token = _token()
     limit = _int_arg("limit", DEFAULT_PAGE, 1, MAX_PAGE)
-    items, next_cursor = suggestions.suggestions_for_org(
-        token.organization, cursor=request.args.get("cursor"), limit=limit
-    )
+    try:
+        items, next_cursor = suggestions.suggestions_for_org(
+            token.organization, cursor=request.args.get("cursor"), limit=limit
+        )
+    except exporter.BadCursor:
+        raise ApiError(
+            400, "bad_parameter", "This cursor was not handed out here.", [{"parameter": "cursor"}]
+        ) from None
     audit(AuditTag.API_SUGGESTION_LIST, token=token, detail=f"suggestions={len(items)}")
     db.session.commit()
     return jsonify({"suggestions": items, "next_cursor": next_cursor})

@@ -27,14 +27,14 @@ def _safe_next(target: str | None) -> str:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("caseworker.records")
+    return url_for("caseworker.queue")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login() -> Any:
     if current_user.is_authenticated:
-        return redirect(url_for("caseworker.records"))
+        return redirect(url_for("caseworker.queue"))
     form = LoginForm.from_request()
     error = None
     if request.method == "POST" and form.validate():

@@ -1,15 +1,29 @@
 """Match suggestions that concern an organisation's records, for the API.
 
-The suggestions themselves come with issue 4 (the matcher and its review); until a
-suggestion table exists this answers an empty page in the documented shape. The API
-view calls only :func:`suggestions_for_org`, so filling it in changes nothing else.
+The same visibility rule as the caseworkers' queue (services.review): a suggestion is
+listed when one side is the organisation's record and the other side is its own too, or
+belongs to a verified organisation and its sharing consent allows it. Only the
+organisation's own side is named; of the other side, only which organisation holds it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from tracing.models import Organization
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from tracing.db import db
+from tracing.models import Organization, PersonRecord, Suggestion
+from tracing.reasons import reason_text
+from tracing.services.exchange.exporter import BadCursor
+
+
+def _visible(record: Any, org: Any, org_id: int) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        record.org_id == org_id,
+        sa.and_(record.consent_sharing.is_(True), org.verified.is_(True)),
+    )
 
 
 def suggestions_for_org(
@@ -17,8 +31,49 @@ def suggestions_for_org(
 ) -> tuple[list[dict[str, Any]], str | None]:
     """Suggestions naming one of ``org``'s records, oldest first, and the next cursor.
 
-    Each item: ``{"id", "record_id", "source_record_id", "score", "band", "status",
-    "reasons": [str], "created_at"}`` (see the OpenAPI document's ``Suggestion``).
+    Each item: ``{"id", "record_id", "source_record_id", "other_organization", "score",
+    "band", "status", "reasons": [str], "created_at"}`` (the OpenAPI ``Suggestion``).
+    A suggestion between two of the organisation's records is listed once for each.
     """
-    del org, cursor, limit
-    return [], None
+    if cursor and not (cursor.isdigit() and len(cursor) < 12):
+        raise BadCursor(cursor)
+    after = int(cursor) if cursor else 0
+    left, right = aliased(PersonRecord), aliased(PersonRecord)
+    left_org, right_org = aliased(Organization), aliased(Organization)
+    rows = db.session.execute(
+        sa.select(Suggestion, left, right, left_org.slug, right_org.slug)
+        .join(left, Suggestion.left_id == left.id)
+        .join(right, Suggestion.right_id == right.id)
+        .join(left_org, left_org.id == left.org_id)
+        .join(right_org, right_org.id == right.org_id)
+        .where(
+            Suggestion.id > after,
+            sa.or_(left.org_id == org.id, right.org_id == org.id),
+            _visible(left, left_org, org.id),
+            _visible(right, right_org, org.id),
+        )
+        .order_by(Suggestion.id)
+        .limit(limit + 1)
+    ).all()
+    more = len(rows) > limit
+    items: list[dict[str, Any]] = []
+    for suggestion, left_record, right_record, left_slug, right_slug in rows[:limit]:
+        sides = ((left_record, right_slug), (right_record, left_slug))
+        for ours, other_slug in sides:
+            if ours.org_id != org.id:
+                continue
+            items.append(
+                {
+                    "id": suggestion.id,
+                    "record_id": ours.id,
+                    "source_record_id": ours.source_record_id,
+                    "other_organization": other_slug,
+                    "score": suggestion.score,
+                    "band": suggestion.band,
+                    "status": suggestion.status.value,
+                    "reasons": [reason_text(r) for r in suggestion.reasons],
+                    "created_at": suggestion.created_at.isoformat().replace("+00:00", "Z"),
+                }
+            )
+    next_cursor = str(rows[limit - 1][0].id) if more and limit else None
+    return items, next_cursor

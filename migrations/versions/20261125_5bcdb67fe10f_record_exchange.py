@@ -1,8 +1,8 @@
 """record exchange: API tokens, import batches, revisions, duplicate links, PFIF fields
 
-Revision ID: 3ab4b133e791
-Revises: 1490fcb64018
-Create Date: 2026-11-25 17:41:05.566630
+Revision ID: 5bcdb67fe10f
+Revises: 46bad6ba9b54
+Create Date: 2026-11-25 17:57:33.740250
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from alembic import op
 
 import tracing.models.types
 
-revision: str = "3ab4b133e791"
-down_revision: str | None = "1490fcb64018"
+revision: str = "5bcdb67fe10f"
+down_revision: str | None = "46bad6ba9b54"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,312 @@
+"""Stage 5 — one comparator per kind of evidence.
+
+Each comparator returns a :class:`Comparison`: the comparison level the
+scorer weighs (``key``), the word the review UI grades the field with
+(``level``), and a reason code with the values its sentence needs.  Never a
+bare float.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz.distance import OSA
+
+from matching.features import Features, NameFeat, PlaceFeat
+from matching.names import (
+    gender_counterpart,
+    given_groups,
+    group_source,
+    patronymic_variants,
+    surname_frequency,
+    surname_variants,
+)
+from matching.record import BirthDate
+from matching.translit import spelling_scheme
+
+__all__ = [
+    "Comparison",
+    "Level",
+    "compare_birth_date",
+    "compare_family",
+    "compare_given",
+    "compare_patronymic",
+    "compare_place",
+    "compare_sex",
+    "name_similarity",
+]
+
+Level = Literal["same", "transliteration", "name_variant", "similar", "conflict", "no_data"]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The outcome of comparing one field of two records."""
+
+    field: str
+    level: Level
+    key: str
+    code: str
+    params: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    tf_bits: float = 0.0
+
+
+def _no_data(fld: str) -> Comparison:
+    return Comparison(fld, "no_data", "no_data", f"{fld}.missing", {})
+
+
+def name_similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Best normalised optimal-string-alignment similarity over skeleton readings."""
+    best = 0.0
+    for x in a:
+        for y in b:
+            s = OSA.normalized_similarity(x, y)
+            if s > best:
+                best = s
+    return best
+
+
+def _scheme(a: NameFeat, b: NameFeat) -> str:
+    """Reason code suffix naming the national table that links the two spellings."""
+    for lat, cyr in ((a, b), (b, a)):
+        if lat.norm.isascii() and not cyr.norm.isascii():
+            found = spelling_scheme(lat.norm, cyr.norm)
+            if found:
+                return found
+    return "other"
+
+
+# --------------------------------------------------------------------- given names
+_RANK = {
+    "same": 0, "translit": 1, "variant": 2, "part": 3, "similar_high": 4, "similar_known": 5,
+    "similar_low": 6, "conflict": 7, "conflict_known": 8, "gender": 9,
+}  # fmt: skip
+
+
+def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
+    params = {"left": a.raw, "right": b.raw}
+    if a.norm == b.norm:
+        return Comparison(fld, "same", "same", "name.same", params)
+    if a.sks & b.sks:
+        scheme = _scheme(a, b)
+        return Comparison(fld, "transliteration", "translit", f"name.romanisation.{scheme}", params)
+    counterpart = gender_counterpart(a.primary, b.primary)
+    shared = a.groups & b.groups
+    if counterpart or (not shared and {a.gender, b.gender} == {"m", "f"}):
+        return Comparison(fld, "conflict", "gender", "name.gender_counterpart", params)
+    if shared:
+        sources = {group_source(g) for g in shared}
+        src = "uk_ru" if "uk_ru" in sources else "wikidata"
+        group = "" if src == "uk_ru" else min(s.split(":", 1)[1] for s in sources)
+        return Comparison(
+            fld, "name_variant", "variant", f"name.variant.{src}", {**params, "group": group}
+        )
+    if len(a.token_sks) > 1 or len(b.token_sks) > 1:
+        common = set(a.token_sks) & set(b.token_sks)
+        if common or any(
+            given_groups(x) & given_groups(y) for x in a.token_sks for y in b.token_sks
+        ):
+            return Comparison(fld, "name_variant", "part", "name.one_of_names", params)
+    sim = name_similarity(a.sks, b.sks)
+    params["similarity"] = f"{sim:.2f}"
+    if sim >= 0.75:
+        if a.known and b.known:
+            return Comparison(fld, "conflict", "similar_known", "name.different_similar", params)
+        return Comparison(fld, "similar", "similar_high", "name.similar", params)
+    if sim >= 0.6 and not (a.known and b.known):
+        return Comparison(fld, "similar", "similar_low", "name.similar", params)
+    key = "conflict_known" if a.known and b.known else "conflict"
+    return Comparison(fld, "conflict", key, "name.different", params)
+
+
+def compare_given(a: tuple[NameFeat, ...], b: tuple[NameFeat, ...]) -> Comparison:
+    """Given names: same, transliteration, uk/ru or Wikidata variant, similar, conflict."""
+    if not a or not b:
+        return _no_data("given_name")
+    best: Comparison | None = None
+    for x in a:
+        for y in b:
+            c = _given_pair("given_name", x, y)
+            if best is None or _RANK[c.key] < _RANK[best.key]:
+                best = c
+    assert best is not None
+    return best
+
+
+# --------------------------------------------------------------------- family names
+_TF_REFERENCE = 0.0015  # share of random pairs agreeing on a surname (u of the exact level)
+_TF_MIN, _TF_MAX = -3.0, 2.0
+
+
+def _tf_bits(primary: str, counts: Mapping[str, float] | None) -> float:
+    import math
+
+    share = surname_frequency(primary, counts)
+    return max(_TF_MIN, min(_TF_MAX, math.log2(_TF_REFERENCE / share)))
+
+
+def _family_pair(a: NameFeat, b: NameFeat, counts: Mapping[str, float] | None) -> Comparison:
+    fld = "family_name"
+    params = {"left": a.raw, "right": b.raw}
+    # the more common of the two spellings sets the frequency credit (symmetric)
+    tf = min(_tf_bits(a.primary, counts), _tf_bits(b.primary, counts))
+    if a.norm == b.norm:
+        return Comparison(fld, "same", "same", "name.same", params, tf)
+    if a.sks & b.sks:
+        scheme = _scheme(a, b)
+        return Comparison(
+            fld, "transliteration", "translit", f"name.romanisation.{scheme}", params,
+            tf,
+        )  # fmt: skip
+    if a.masculine and a.masculine == b.masculine:
+        return Comparison(fld, "name_variant", "variant", "surname.gender_form", params, tf)
+    forms_a = {a.primary, a.masculine}
+    forms_b = {b.primary, b.masculine}
+    if any(surname_variants(x, y) for x in forms_a for y in forms_b):
+        return Comparison(fld, "name_variant", "variant", "surname.uk_ru", params, tf)
+    if (len(a.token_sks) > 1 or len(b.token_sks) > 1) and set(a.token_sks) & set(b.token_sks):
+        return Comparison(fld, "name_variant", "part", "surname.one_of_names", params)
+    sim = name_similarity(a.sks | {a.masculine}, b.sks | {b.masculine})
+    params["similarity"] = f"{sim:.2f}"
+    if sim >= 0.8:
+        return Comparison(fld, "similar", "similar_high", "name.similar", params)
+    if sim >= 0.65:
+        return Comparison(fld, "similar", "similar_low", "name.similar", params)
+    return Comparison(fld, "conflict", "conflict", "name.different", params)
+
+
+def compare_family(
+    a: tuple[NameFeat, ...], b: tuple[NameFeat, ...], counts: Mapping[str, float] | None = None
+) -> Comparison:
+    """Family names: same, transliteration, gender or uk/ru form, similar, conflict."""
+    if not a or not b:
+        return _no_data("family_name")
+    best: Comparison | None = None
+    for x in a:
+        for y in b:
+            c = _family_pair(x, y, counts)
+            if best is None or _RANK[c.key] < _RANK[best.key]:
+                best = c
+    assert best is not None
+    return best
+
+
+# --------------------------------------------------------------------- patronymics
+def compare_patronymic(a: Features, b: Features) -> Comparison:
+    """Patronymics: same, transliteration, Ukrainian/Russian forms, similar, conflict."""
+    fld = "patronymic"
+    pa, pb = a.patronymic, b.patronymic
+    if pa is None or pb is None:
+        return _no_data(fld)
+    params = {"left": pa.raw, "right": pb.raw}
+    if pa.norm == pb.norm:
+        return Comparison(fld, "same", "same", "patronymic.same", params)
+    if pa.sks & pb.sks:
+        return Comparison(
+            fld, "transliteration", "translit", f"name.romanisation.{_scheme(pa, pb)}", params
+        )
+    sa, sb = a.patronymic_stem, b.patronymic_stem
+    if patronymic_variants(pa.primary, pb.primary) or (sa and sa == sb):
+        return Comparison(fld, "name_variant", "variant", "patronymic.variant", params)
+    if sa and sb and given_groups(sa) & given_groups(sb):
+        return Comparison(fld, "name_variant", "variant", "patronymic.variant", params)
+    left = frozenset({sa}) if sa else pa.sks
+    right = frozenset({sb}) if sb else pb.sks
+    sim = name_similarity(left, right)
+    params["similarity"] = f"{sim:.2f}"
+    if sim >= 0.75:
+        return Comparison(fld, "similar", "similar_high", "name.similar", params)
+    return Comparison(fld, "conflict", "conflict", "patronymic.different", params)
+
+
+# --------------------------------------------------------------------- dates
+def compare_birth_date(a: Features, b: Features) -> Comparison:
+    """Birth dates with their precision, typical errors and age ranges."""
+    fld = "birth_date"
+    da, db = a.dob, b.dob
+    if da is None or db is None:
+        ya, yb = a.years, b.years
+        if ya is None or yb is None:
+            return _no_data(fld)
+        params = {"left": f"{ya[0]}–{ya[1]}", "right": f"{yb[0]}–{yb[1]}"}
+        if ya[0] <= yb[1] + 1 and yb[0] <= ya[1] + 1:
+            return Comparison(fld, "similar", "age_overlap", "date.age_range", params)
+        return Comparison(fld, "conflict", "conflict", "date.different", params)
+    params = {"left": str(da), "right": str(db)}
+    if da == db:
+        key = "exact" if da.precision == "day" else "year_only"
+        code = "date.same" if da.precision == "day" else "date.same_year_only"
+        return Comparison(fld, "same", key, code, params)
+    if da.precision != "day" or db.precision != "day":
+        if da.year == db.year and (da.month is None or db.month is None or da.month == db.month):
+            return Comparison(fld, "similar", "year_only", "date.year_only", params)
+        if abs(da.year - db.year) == 1:
+            return Comparison(fld, "similar", "near", "date.year_off_partial", params)
+        return Comparison(fld, "conflict", "conflict", "date.different", params)
+    return _full_dates(fld, da, db, params)
+
+
+def _full_dates(fld: str, da: BirthDate, db: BirthDate, params: dict[str, str]) -> Comparison:
+    assert da.month is not None
+    assert db.month is not None
+    assert da.day is not None
+    assert db.day is not None
+    same_y, same_m, same_d = da.year == db.year, da.month == db.month, da.day == db.day
+    if same_y and da.month == db.day and da.day == db.month:
+        return Comparison(fld, "similar", "swap", "date.day_month_swapped", params)
+    if same_y and same_m:
+        return Comparison(fld, "similar", "one_off", "date.day_differs", params)
+    if same_y and same_d:
+        return Comparison(fld, "similar", "one_off", "date.month_differs", params)
+    if same_m and same_d and abs(da.year - db.year) <= 2:
+        key = "year_off" if abs(da.year - db.year) == 1 else "year_off2"
+        return Comparison(fld, "similar", key, "date.year_differs", params)
+    if same_y and ((da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)):
+        return Comparison(fld, "similar", "reset", "date.reset_to_jan1", params)
+    if same_y:
+        return Comparison(fld, "conflict", "same_year", "date.same_year", params)
+    if abs(da.year - db.year) == 1:
+        return Comparison(fld, "conflict", "conflict_near", "date.different", params)
+    return Comparison(fld, "conflict", "conflict", "date.different", params)
+
+
+# --------------------------------------------------------------------- sex
+def compare_sex(a: Features, b: Features) -> Comparison:
+    """Declared sex, else the sex the patronymic, given name or surname form implies."""
+    fld = "sex"
+    if a.sex and b.sex and "other" not in (a.sex, b.sex):
+        params = {"left": a.sex, "right": b.sex}
+        if a.sex == b.sex:
+            return Comparison(fld, "same", "same", "sex.same", params)
+        return Comparison(fld, "conflict", "conflict", "sex.different", params)
+    sa = a.sex if a.sex in ("male", "female") else a.inferred_sex
+    sb = b.sex if b.sex in ("male", "female") else b.inferred_sex
+    if sa and sb:
+        params = {"left": sa, "right": sb}
+        if sa != sb:
+            return Comparison(
+                fld, "conflict", "inferred_conflict", "sex.inferred_different", params
+            )
+        return Comparison(fld, "same", "inferred_same", "sex.inferred_same", params)
+    return _no_data(fld)
+
+
+# --------------------------------------------------------------------- places
+def compare_place(fld: str, a: PlaceFeat | None, b: PlaceFeat | None) -> Comparison:
+    """Settlements through the gazetteer: same place, same region, similar, conflict."""
+    if a is None or b is None:
+        return _no_data(fld)
+    params = {"left": a.raw, "right": b.raw}
+    if a.keys & b.keys or (a.ref.ids & b.ref.ids):
+        code = "place.same" if a.keys & b.keys and a.raw == b.raw else "place.same_gazetteer"
+        return Comparison(fld, "same", "same", code, params)
+    sim = name_similarity(a.keys, b.keys)
+    params["similarity"] = f"{sim:.2f}"
+    if sim >= 0.8:
+        return Comparison(fld, "similar", "similar", "place.similar", params)
+    if a.ref.regions & b.ref.regions:
+        return Comparison(fld, "similar", "region", "place.same_region", params)
+    return Comparison(fld, "conflict", "conflict", "place.different", params)

@@ -1,0 +1,74 @@
+"""An in-memory candidate index over blocking keys.
+
+``Index(records)`` stores each record's blocking keys; ``candidates(query,
+top=k)`` looks up the records that share at least one key and ranks only
+those — never all pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from matching.explain import MatchResult
+from matching.features import Features, prepare
+from matching.keys import feature_keys
+from matching.matcher import as_record, compare_prepared
+from matching.record import Record
+
+__all__ = ["Index"]
+
+
+class Index:
+    """Records by blocking key, with top-k candidate search."""
+
+    def __init__(
+        self,
+        records: Iterable[Record | Mapping[str, Any]] = (),
+        *,
+        surname_counts: Mapping[str, float] | None = None,
+    ) -> None:
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._features: list[Features] = []
+        self._ids: list[str] = []
+        self.surname_counts = surname_counts
+        for r in records:
+            self.add(r)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, record: Record | Mapping[str, Any]) -> None:
+        """Add one record; its ``id`` (or its position) identifies it."""
+        rec = as_record(record)
+        feats = prepare(rec)
+        pos = len(self._ids)
+        self._ids.append(rec.id if rec.id is not None else str(pos))
+        self._features.append(feats)
+        for key in feature_keys(feats):
+            self._postings[key].append(pos)
+
+    def candidate_ids(self, query: Record | Mapping[str, Any]) -> list[str]:
+        """Ids of the records sharing at least one blocking key with ``query``."""
+        return [self._ids[p] for p in sorted(self._positions(prepare(as_record(query))))]
+
+    def _positions(self, q: Features) -> set[int]:
+        found: set[int] = set()
+        for key in feature_keys(q):
+            hits = self._postings.get(key)
+            if hits:
+                found.update(hits)
+        return found
+
+    def candidates(
+        self, query: Record | Mapping[str, Any], *, top: int = 10
+    ) -> list[tuple[str, MatchResult]]:
+        """The ``top`` best-scoring blocked candidates, best first (ties by id)."""
+        q = prepare(as_record(query))
+        scored = []
+        for pos in self._positions(q):
+            result = compare_prepared(q, self._features[pos], surname_counts=self.surname_counts)
+            scored.append((self._ids[pos], result))
+        scored.sort(key=lambda item: (-item[1].score, item[0]))
+        return scored[:top]

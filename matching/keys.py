@@ -1,0 +1,106 @@
+"""Blocking keys: short strings two records share when they might be one person.
+
+Finding candidates is then an index lookup (``record_id, key`` rows), never all
+pairs.  Keys combine two pieces of evidence so that each stays selective even
+at a million records:
+
+* ``n:`` — the phonetic codes of the family name and a given name, unordered
+  (so swapped name order still meets), and the same with each name-group id of
+  the given name (Олександр, Александр, Sasha meet on a group id);
+* ``y:`` — the family name's code with the birth year; ``p:`` — a given name's
+  code (or group id) with the first two letters of the family name's code and the
+  birth year (a typo later in the surname still meets);
+* ``d:`` — any name's phonetic code (or given-name group id) with the date of
+  birth (and with day and month swapped): finds a changed surname after
+  adoption, and a given name the tables do not know.
+
+Phonetic codes are taken from the skeleton (:func:`matching.translit.phonetic_key`)
+of the masculine surname form, so Ковальова, Ковалева and Kovalyov meet.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from matching.features import Features, NameFeat, prepare
+from matching.names import given_groups
+from matching.record import Record
+from matching.translit import phonetic_key
+
+__all__ = ["MAX_KEY_LENGTH", "blocking_keys", "feature_keys"]
+
+MAX_KEY_LENGTH = 64
+_VOWELS = "aeiou"
+
+
+@lru_cache(maxsize=262144)
+def _given_codes(sk: str) -> frozenset[str]:
+    codes = set()
+    if sk:
+        stripped = sk.lstrip(_VOWELS) or sk
+        codes.add(phonetic_key(stripped))
+    codes |= {f"g{gid}" for gid in given_groups(sk)}
+    return frozenset(c for c in codes if c)
+
+
+def _given_keys(feats: tuple[NameFeat, ...]) -> set[str]:
+    out: set[str] = set()
+    for f in feats:
+        for sk in {f.primary, *f.token_sks}:
+            out |= _given_codes(sk)
+        for gid in f.groups:
+            out.add(f"g{gid}")
+    return out
+
+
+def _family_keys(feats: tuple[NameFeat, ...]) -> set[str]:
+    out: set[str] = set()
+    for f in feats:
+        for sk in {f.masculine or f.primary, *f.token_sks}:
+            code = phonetic_key(sk)
+            if code:
+                out.add(code)
+    return out
+
+
+def _dates(f: Features) -> list[str]:
+    d = f.dob
+    if d is None:
+        return []
+    out = [str(d)]
+    if d.day is not None and d.month is not None and d.day <= 12 and d.day != d.month:
+        out.append(f"{d.year:04d}-{d.day:02d}-{d.month:02d}")
+    return out
+
+
+def feature_keys(f: Features) -> frozenset[str]:
+    """Blocking keys of a prepared record."""
+    given = _given_keys(f.given)
+    family = _family_keys(f.family)
+    # a swapped record carries the surname in the given field: treat both alike
+    fam_as_given = {c for fam in f.family for c in _given_codes(fam.primary)}
+    given_as_family = {phonetic_key(g.primary) for g in f.given if g.primary}
+    keys: set[str] = set()
+    for fams, givs in ((family, given), (given_as_family, fam_as_given)):
+        for fam in fams:
+            for giv in givs:
+                if fam != giv:
+                    pair = sorted((fam, giv))
+                    keys.add(f"n:{pair[0]}|{pair[1]}")
+    if f.dob is not None:
+        year = f.dob.year
+        for fams, givs in ((family, given), (given_as_family, fam_as_given)):
+            for fam in fams:
+                keys.add(f"y:{fam}:{year}")
+                for giv in givs:
+                    keys.add(f"p:{giv}:{fam[:2]}:{year}")
+    dates = _dates(f)
+    for name_code in given | family | fam_as_given | given_as_family:
+        for d in dates:
+            keys.add(f"d:{name_code}:{d}")
+    return frozenset(k[:MAX_KEY_LENGTH] for k in keys)
+
+
+def blocking_keys(record: Record) -> frozenset[str]:
+    """Blocking keys of a record (each at most 64 characters)."""
+    return feature_keys(prepare(record))

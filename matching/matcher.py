@@ -1,0 +1,64 @@
+"""The matcher's entry points: compare two records, explain a name pair.
+
+Records may be :class:`~matching.record.Record` objects or plain mappings with
+the JSON field names (converted with :func:`~matching.record.record_from_mapping`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from matching.compare import Comparison, _given_pair
+from matching.explain import MatchResult, Reason, build_result, reason_text
+from matching.features import Features, given_feat, prepare
+from matching.record import Record, record_from_mapping
+from matching.score import WEIGHTS, evaluate
+
+__all__ = ["MATCHER_VERSION", "as_record", "compare", "compare_prepared", "explain_name"]
+
+MATCHER_VERSION = "1.0.0"
+
+
+def as_record(value: Record | Mapping[str, Any]) -> Record:
+    """A :class:`Record` from a record or a JSON-like mapping."""
+    if isinstance(value, Record):
+        return value
+    return record_from_mapping(value)
+
+
+def compare_prepared(
+    left: Features, right: Features, *, surname_counts: Mapping[str, float] | None = None
+) -> MatchResult:
+    """Compare two prepared records (see :func:`matching.features.prepare`)."""
+    return build_result(evaluate(left, right, surname_counts))
+
+
+def compare(
+    left: Record | Mapping[str, Any],
+    right: Record | Mapping[str, Any],
+    *,
+    surname_counts: Mapping[str, float] | None = None,
+) -> MatchResult:
+    """Compare two records and return score, band and reasons.
+
+    ``surname_counts`` optionally replaces the shipped surname frequencies
+    (keys: surname skeletons; values: shares, or counts with ``"__total__"``).
+    """
+    return compare_prepared(
+        prepare(as_record(left)), prepare(as_record(right)), surname_counts=surname_counts
+    )
+
+
+def explain_name(a: str, b: str) -> Reason:
+    """How two given names relate, as a reason (e.g. KMU-2010 romanisation, uk/ru forms)."""
+    c: Comparison = _given_pair("given_name", given_feat(a), given_feat(b))
+    weight = WEIGHTS["given_name"][c.key]
+    return Reason(
+        field="given_name",
+        level=c.level,
+        weight=weight,
+        text=reason_text(c.code, c.params, c.field),
+        code=c.code,
+        params=dict(c.params),
+    )

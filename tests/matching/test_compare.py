@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import matching
+from matching import Band, compare
+
+GOLDEN_FILE = Path(__file__).with_name("golden_pairs.jsonl")
+GOLDEN = [json.loads(line) for line in GOLDEN_FILE.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize("case", GOLDEN, ids=[c["name"] for c in GOLDEN])
+def test_golden_pairs(case: dict[str, Any]) -> None:
+    result = compare(case["left"], case["right"])
+    assert result.band == Band(case["band"]), [r.text for r in result.reasons]
+    codes = {r.code for r in result.reasons}
+    for code in case["reasons"]:
+        assert code in codes, (code, codes)
+
+
+def test_reasons_are_ordered_by_weight_and_complete() -> None:
+    r = compare(GOLDEN[0]["left"], GOLDEN[0]["right"])
+    weights = [abs(x.weight) for x in r.reasons]
+    assert weights == sorted(weights, reverse=True)
+    assert {x.field for x in r.reasons} >= {"given_name", "family_name", "birth_date", "sex"}
+    levels = {"same", "transliteration", "name_variant", "similar", "conflict", "no_data"}
+    assert all(x.level in levels for x in r.reasons)
+    kmu = next(x for x in r.reasons if x.field == "given_name")
+    assert kmu.text == "Григорій ↔ Hryhorii: same name, Ukrainian national romanisation (KMU-2010)"
+    assert kmu.params == {"left": "Григорій", "right": "Hryhorii"}
+
+
+def test_missing_value_is_not_a_mismatch() -> None:
+    base = {"given_name": "Тарас", "family_name": "Бойко", "date_of_birth": "2011-02-03"}
+    without = compare(base, {"given_name": "Taras", "family_name": "Boiko"})
+    conflict = compare(
+        base, {"given_name": "Taras", "family_name": "Boiko", "date_of_birth": "2016-09-09"}
+    )
+    assert without.score > conflict.score
+
+
+def test_rare_surname_is_stronger_evidence() -> None:
+    common = compare(
+        {"given_name": "Іван", "family_name": "Иванов"},
+        {"given_name": "Іван", "family_name": "Иванов"},
+    )
+    rare = compare(
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+    )
+    assert rare.score > common.score
+    custom = compare(
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+        {"given_name": "Іван", "family_name": "Шварчукевич"},
+        surname_counts={"xvarxukevix": 0.2},
+    )
+    assert custom.score < rare.score
+
+
+def test_explain_name() -> None:
+    assert matching.explain_name("Hryhorii", "Григорій").code == "name.romanisation.uk_kmu2010"
+    assert matching.explain_name("Олександр", "Александр").code == "name.variant.uk_ru"
+    assert matching.explain_name("Іван", "Іванна").level == "conflict"
+
+
+names = st.sampled_from(
+    [
+        "Олександр",
+        "Oleksandr",
+        "Александр",
+        "Олександра",
+        "Марія",
+        "Mariia",
+        "Іван",
+        "Ivanna",
+        "Sasha",
+        "Петро",
+        "Ковальов",
+        "Kovaleva",
+        "Шевченко",
+        "Schewtschenko",
+        None,
+        "",
+        "X",
+    ]
+)
+dates = st.sampled_from(
+    [None, "2012", "2012-03", "2012-03-04", "2012-04-03", "2013-03-04", "2012-01-01"]
+)
+records = st.fixed_dictionaries(
+    {
+        "given_name": names,
+        "family_name": names,
+        "patronymic": st.sampled_from([None, "Петрович", "Petrivna", "Петровна"]),
+        "sex": st.sampled_from([None, "M", "F"]),
+        "date_of_birth": dates,
+        "birth_place": st.sampled_from([None, "Харків", "Kharkov", "Суми"]),
+    }
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(records, records)
+def test_compare_is_symmetric_and_bounded(a: dict[str, Any], b: dict[str, Any]) -> None:
+    ab, ba = compare(a, b), compare(b, a)
+    assert 0.0 <= ab.score <= 1.0
+    assert ab.score == pytest.approx(ba.score, abs=1e-9)
+    assert ab.band == ba.band
+
+
+@settings(max_examples=150, deadline=None)
+@given(records, records)
+def test_identical_record_scores_at_least_any_variant(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert compare(a, a).score >= compare(a, b).score - 1e-12

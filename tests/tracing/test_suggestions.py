@@ -1,0 +1,583 @@
+"""Suggested matches: candidates on every new record, review with four eyes, lifecycle."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.tracing.conftest import csrf_token, login, post_form
+from tests.tracing.intake_helpers import file_report
+from tracing.db import db
+from tracing.models import (
+    AuditEvent,
+    AuditTag,
+    CaseStage,
+    DatePrecision,
+    Decision,
+    MatchKey,
+    MatchProfile,
+    Organization,
+    OrgKind,
+    PersonRecord,
+    RecordKind,
+    Role,
+    Sex,
+    Suggestion,
+    SuggestionStatus,
+    User,
+    Verdict,
+)
+from tracing.services import linking, rebuild, review
+
+
+@pytest.fixture
+def ngo(make_org: Callable[..., Organization]) -> Organization:
+    return make_org("ngo", OrgKind.NGO)
+
+
+@pytest.fixture
+def add_record(make_record: Callable[..., PersonRecord]) -> Callable[..., PersonRecord]:
+    """A record stored and matched the way every write path does it."""
+
+    def add(org: Organization, **fields: Any) -> PersonRecord:
+        record = make_record(org, **fields)
+        linking.records_changed([record])
+        db.session.commit()
+        return record
+
+    return add
+
+
+CHILD = {
+    "given_name": "Олександр",
+    "family_name": "Шевченко",
+    "patronymic": "Петрович",
+    "sex": Sex.MALE,
+    "birth_date": date(2014, 3, 5),
+    "birth_date_precision": DatePrecision.DAY,
+    "birth_place": "Маріуполь",
+}
+
+
+def _pair(a: PersonRecord, b: PersonRecord) -> Suggestion | None:
+    low, high = sorted((a.id, b.id))
+    return db.session.scalars(
+        sa.select(Suggestion).where(Suggestion.left_id == low, Suggestion.right_id == high)
+    ).first()
+
+
+def _decide(client: FlaskClient, suggestion: Suggestion, verdict: str, **extra: str) -> Any:
+    url = f"/cases/suggestions/{suggestion.id}"
+    db.session.expire_all()
+    current = db.session.get(Suggestion, suggestion.id)
+    assert current is not None
+    return client.post(
+        f"{url}/decide",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "verdict": verdict,
+            "version": str(current.version),
+            **extra,
+        },
+    )
+
+
+def test_family_report_and_ngo_record_meet_and_are_confirmed_by_two_caseworkers(
+    client: FlaskClient,
+    app: Flask,
+    intake_org: Organization,
+    ngo: Organization,
+    make_user: Callable[..., User],
+) -> None:
+    # A family reports Олександр Шевченко.
+    reference, code = file_report(client)
+    # An NGO registers a found child, written in Latin the Russian way.
+    ngo_worker = make_user(Role.CASEWORKER, ngo)
+    db.session.commit()
+    login(client, ngo_worker)
+    created = post_form(
+        client,
+        "/cases/records/new",
+        {
+            "kind": "found",
+            "given_name": "Aleksandr",
+            "family_name": "Shevchenko",
+            "sex": "male",
+            "birth": "2014-03-05",
+            "birth_place": "Mariupol",
+            "consent_tracing": "y",
+            "consent_sharing": "y",
+        },
+    )
+    assert created.status_code == 302
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/cases/")})
+
+    sought = db.session.scalars(
+        sa.select(PersonRecord).where(PersonRecord.kind == RecordKind.SOUGHT)
+    ).one()
+    found = db.session.scalars(
+        sa.select(PersonRecord).where(PersonRecord.kind == RecordKind.FOUND)
+    ).one()
+    suggestion = _pair(sought, found)
+    assert suggestion is not None and suggestion.band == "match"
+    codes = {r["code"] for r in suggestion.reasons}
+    assert any(c.startswith("name.") for c in codes)
+    assert any(c.startswith("date.") for c in codes)
+    db.session.refresh(sought)
+    assert sought.case_stage is CaseStage.MATCH_SUGGESTED
+
+    # The intake organisation's caseworkers see it in their queue, with its reasons.
+    first, second = make_user(Role.CASEWORKER, intake_org), make_user(Role.CASEWORKER, intake_org)
+    db.session.commit()
+    login(client, first)
+    assert f"/cases/suggestions/{suggestion.id}" in client.get("/cases/").get_data(as_text=True)
+    page = client.get(f"/cases/suggestions/{suggestion.id}?lang=en").get_data(as_text=True)
+    assert "Aleksandr" in page and "Олександр" in page
+    assert _decide(client, suggestion, "confirm", note="Фото збігається").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Suggestion, suggestion.id).status is SuggestionStatus.AWAITING_SECOND  # type: ignore[union-attr]
+    # The family is not told yet.
+    status_client = app.test_client()
+    post_form(status_client, "/status?lang=en", {"reference": reference, "code": code})
+    assert "We may have news" not in status_client.get("/status/report?lang=en").get_data(
+        as_text=True
+    )
+
+    # A second caseworker approves, blind to the first decision.
+    client2 = app.test_client()
+    login(client2, second)
+    blind = client2.get(f"/cases/suggestions/{suggestion.id}").get_data(as_text=True)
+    assert "Фото збігається" not in blind
+    assert _decide(client2, suggestion, "approve").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Suggestion, suggestion.id).status is SuggestionStatus.CONFIRMED  # type: ignore[union-attr]
+    assert db.session.get(PersonRecord, sought.id).case_stage is CaseStage.MATCH_CONFIRMED  # type: ignore[union-attr]
+    groups = {p.group_id for p in db.session.scalars(sa.select(MatchProfile))}
+    assert len(groups) == 1  # linked as one person; both records kept
+
+    # The family's status page now shows the new stage, and nothing about the found child.
+    post_form(status_client, "/status?lang=en", {"reference": reference, "code": code})
+    family_page = status_client.get("/status/report?lang=en").get_data(as_text=True)
+    assert "We may have news" in family_page
+    assert "Mariupol" not in family_page and "Aleksandr" not in family_page
+
+
+def test_one_caseworker_cannot_approve_their_own_confirmation(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр", "family_name": "Шевченко"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    user = make_user(Role.SUPERVISOR, ngo)
+    db.session.commit()
+    login(client, user)
+    _decide(client, suggestion, "confirm")
+    response = _decide(client, suggestion, "approve")
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Suggestion, suggestion.id).status is SuggestionStatus.AWAITING_SECOND  # type: ignore[union-attr]
+
+
+def test_supervisor_rule_for_the_second_review(
+    app_factory: Callable[..., Flask],
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    app = app_factory(SECOND_REVIEWER="supervisor")
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    first, peer, boss = (
+        make_user(Role.CASEWORKER, ngo),
+        make_user(Role.CASEWORKER, ngo),
+        make_user(Role.SUPERVISOR, ngo),
+    )
+    db.session.commit()
+    c1, c2, c3 = app.test_client(), app.test_client(), app.test_client()
+    login(c1, first), login(c2, peer), login(c3, boss)
+    _decide(c1, suggestion, "confirm")
+    assert _decide(c2, suggestion, "approve").status_code == 400
+    assert _decide(c3, suggestion, "approve").status_code == 302
+
+
+def test_disagreement_returns_the_pair_to_the_queue_with_both_views(
+    client: FlaskClient,
+    app: Flask,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    u1, u2 = make_user(Role.CASEWORKER, ngo), make_user(Role.CASEWORKER, ngo)
+    db.session.commit()
+    login(client, u1)
+    _decide(client, suggestion, "confirm", note="same scar")
+    other = app.test_client()
+    login(other, u2)
+    _decide(other, suggestion, "disagree", note="different mother")
+    db.session.expire_all()
+    s = db.session.get(Suggestion, suggestion.id)
+    assert s is not None and s.status is SuggestionStatus.DISPUTED
+    assert [(d.verdict, d.note) for d in s.decisions] == [
+        (Verdict.CONFIRM, "same scar"),
+        (Verdict.DISAGREE, "different mother"),
+    ]
+    assert f"/cases/suggestions/{s.id}" in client.get("/cases/").get_data(as_text=True)
+
+
+def test_a_rejected_pair_stays_rejected_after_a_rebuild_unless_a_record_changes(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр", "birth_date": date(2014, 5, 3)})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    missing_reason = _decide(client, suggestion, "reject")
+    assert missing_reason.status_code == 400  # a rejection needs a coded reason
+    assert _decide(client, suggestion, "reject", reason="sibling").status_code == 302
+
+    db.session.expire_all()  # the decision was made in the request's own session
+    count = rebuild.rebuild(workers=0)
+    db.session.expire_all()
+    assert count >= 1
+    s = db.session.get(Suggestion, suggestion.id)
+    assert s is not None and s.status is SuggestionStatus.REJECTED
+    assert s.decisions[0].reason is not None
+
+    # A material change (a corrected birth date) brings the pair back for review.
+    record = db.session.get(PersonRecord, b.id)
+    assert record is not None
+    record.birth_date = date(2014, 3, 5)
+    db.session.flush()
+    linking.records_changed([record])
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Suggestion, suggestion.id).status is SuggestionStatus.OPEN  # type: ignore[union-attr]
+    # ...and the earlier rejection is still on record.
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision)) == 1
+
+
+def test_simultaneous_decisions_one_wins_the_other_sees_a_conflict(
+    app: Flask,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    c1, c2 = app.test_client(), app.test_client()
+    u1, u2 = make_user(Role.CASEWORKER, ngo), make_user(Role.CASEWORKER, ngo)
+    db.session.commit()
+    login(c1, u1), login(c2, u2)
+    url = f"/cases/suggestions/{suggestion.id}"
+    forms = []
+    for c in (c1, c2):  # both open the page before either decides
+        page = c.get(url).get_data(as_text=True)
+        version = re.search(r'name="version" value="(\d+)"', page)
+        assert version
+        forms.append({"csrf_token": csrf_token(c, url), "version": version.group(1)})
+    won = c1.post(f"{url}/decide", data={**forms[0], "verdict": "confirm"})
+    lost = c2.post(
+        f"{url}/decide",
+        data={**forms[1], "verdict": "reject", "reason": "namesake", "note": "Інша мати"},
+    )
+    assert won.status_code == 302
+    assert lost.status_code == 409
+    conflict_page = lost.get_data(as_text=True)
+    assert "Інша мати" in conflict_page  # nothing typed is lost
+    db.session.expire_all()
+    s = db.session.get(Suggestion, suggestion.id)
+    assert s is not None and s.status is SuggestionStatus.AWAITING_SECOND
+    assert len(s.decisions) == 1
+
+
+def test_suggestions_about_other_organisations_records_need_sharing(
+    client: FlaskClient,
+    ngo: Organization,
+    make_org: Callable[..., Organization],
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    registry = make_org("registry", OrgKind.REGISTRY)
+    mine = add_record(ngo, **CHILD)
+    private = add_record(registry, **{**CHILD, "given_name": "Александр"}, consent_sharing=False)
+    shared = add_record(registry, **{**CHILD, "given_name": "Aleksandr"}, consent_sharing=True)
+    user = make_user(Role.CASEWORKER, ngo)
+    db.session.commit()
+    login(client, user)
+    queue = client.get("/cases/").get_data(as_text=True)
+    visible = _pair(mine, shared)
+    assert visible is not None and f'/cases/suggestions/{visible.id}"' in queue
+    hidden = _pair(mine, private)
+    if hidden is not None:  # stored for the registry's own caseworkers, never shown to us
+        assert f'/cases/suggestions/{hidden.id}"' not in queue
+        assert client.get(f"/cases/suggestions/{hidden.id}").status_code == 404
+    assert client.get(f"/cases/records/{private.id}").status_code == 404
+    # A third organisation with no record in the pair sees nothing of it.
+    outsider = make_user(Role.CASEWORKER, make_org())
+    db.session.commit()
+    other = client.application.test_client()
+    login(other, outsider)
+    assert other.get(f"/cases/suggestions/{visible.id}").status_code == 404
+
+
+def test_records_without_tracing_consent_are_not_suggested_until_a_supervisor_overrides(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"}, consent_tracing=False)
+    assert _pair(a, b) is None
+    caseworker, supervisor = make_user(Role.CASEWORKER, ngo), make_user(Role.SUPERVISOR, ngo)
+    db.session.commit()
+    login(client, caseworker)
+    url = f"/cases/records/{b.id}"
+    denied = client.post(
+        f"{url}/consent-override", data={"reason": "x", "csrf_token": csrf_token(client, url)}
+    )
+    assert denied.status_code == 403
+    login(client, supervisor)
+    ok = client.post(
+        f"{url}/consent-override",
+        data={"reason": "Court order 12/2024", "csrf_token": csrf_token(client, url)},
+    )
+    assert ok.status_code == 302
+    assert _pair(a, b) is not None
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.tag == AuditTag.RECORD_CONSENT_OVERRIDE)
+    ).one()
+    assert event.actor_id == supervisor.id and event.object_id == b.id
+
+
+def test_two_reports_of_one_child_are_linked_and_then_considered_once(
+    app: Flask,
+    client: FlaskClient,
+    intake_org: Organization,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    mother = add_record(intake_org, **CHILD)
+    grandmother = add_record(intake_org, **{**CHILD, "patronymic": None})
+    duplicate = _pair(mother, grandmother)
+    assert duplicate is not None
+    u1, u2 = make_user(Role.CASEWORKER, intake_org), make_user(Role.CASEWORKER, intake_org)
+    db.session.commit()
+    login(client, u1)
+    _decide(client, duplicate, "confirm")
+    other = app.test_client()
+    login(other, u2)
+    _decide(other, duplicate, "approve")
+    db.session.expire_all()
+    # Both reports are kept, linked as one person, and neither is "match confirmed".
+    for record_id in (mother.id, grandmother.id):
+        record = db.session.get(PersonRecord, record_id)
+        assert record is not None and record.case_stage is not CaseStage.MATCH_CONFIRMED
+    # A new finding suggests one pair for the linked group, not one per report.
+    found = add_record(
+        ngo,
+        **{**CHILD, "given_name": "Aleksandr", "family_name": "Shevchenko"},
+        kind=RecordKind.FOUND,
+        consent_sharing=True,
+    )
+    pairs = [p for p in (_pair(found, mother), _pair(found, grandmother)) if p is not None]
+    assert len(pairs) == 1
+
+
+def test_keys_follow_the_record_in_the_same_transaction(
+    ngo: Organization,
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    record = add_record(ngo, **CHILD)
+    before = set(
+        db.session.scalars(sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id))
+    )
+    assert before
+    record.family_name = "Коваленко"
+    db.session.flush()
+    linking.records_changed([record])
+    after = set(
+        db.session.scalars(sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id))
+    )
+    assert after and after != before
+    db.session.rollback()  # the record's change and its keys go together
+    assert (
+        set(db.session.scalars(sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id)))
+        == before
+    )
+
+
+def test_candidates_come_from_the_key_index(
+    ngo: Organization,
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    target = add_record(ngo, **CHILD)
+    stranger = add_record(
+        ngo,
+        given_name="Марія",
+        family_name="Бондаренко",
+        birth_date=date(2009, 1, 2),
+        birth_date_precision=DatePrecision.DAY,
+    )
+    keys = linking.record_keys(linking.match_mapping(target))
+    ids = linking.candidate_ids(0, keys)
+    assert target.id in ids and stranger.id not in ids
+
+
+def test_search_across_scripts_and_spellings(
+    client: FlaskClient,
+    ngo: Organization,
+    make_org: Callable[..., Organization],
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    registry = make_org("registry", OrgKind.REGISTRY)
+    uk = add_record(ngo, given_name="Олександр", family_name="Шевченко", birth_place="Харків")
+    ru = add_record(
+        registry,
+        given_name="Александр",
+        family_name="Шевченко",
+        birth_place="Харьков",
+        consent_sharing=True,
+    )
+    hidden = add_record(
+        registry,
+        given_name="Александр",
+        family_name="Шевченко",
+        birth_place="Харьков",
+        consent_sharing=False,
+    )
+    other = add_record(ngo, given_name="Марія", family_name="Бондаренко", birth_place="Львів")
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    page = client.get("/cases/search?q=Oleksandr+Shevchenko+Kharkov").get_data(as_text=True)
+    for record in (uk, ru):
+        assert f'/cases/records/{record.id}"' in page
+    assert f'/cases/records/{hidden.id}"' not in page
+    assert f'/cases/records/{other.id}"' not in page
+    event = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.tag == AuditTag.RECORD_SEARCH)
+    ).one()
+    assert "Shevchenko" not in (event.detail or "")  # no personal data in the audit trail
+
+
+def test_case_lifecycle_steps_go_on_the_timeline(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    record = add_record(ngo, **CHILD)
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    url = f"/cases/records/{record.id}"
+
+    def move(stage: str, **extra: str) -> int:
+        data = {"stage": stage, "csrf_token": csrf_token(client, url), **extra}
+        return client.post(f"{url}/stage", data=data).status_code
+
+    assert move("reunified") == 200  # not allowed from "reported": the form says so
+    assert move("under_review") == 302
+    assert move("closed") == 200  # closing needs a reason
+    assert move("closed", reason="withdrawn") == 302
+    db.session.expire_all()
+    fresh = db.session.get(PersonRecord, record.id)
+    assert fresh is not None and fresh.case_stage is CaseStage.CLOSED
+    stages = [e.stage for e in fresh.events if e.stage]
+    assert stages == [CaseStage.UNDER_REVIEW, CaseStage.CLOSED]
+
+
+def test_undo_a_recent_decision_with_a_reason(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    _decide(client, suggestion, "reject", reason="namesake")
+    url = f"/cases/suggestions/{suggestion.id}"
+    db.session.expire_all()
+    current = db.session.get(Suggestion, suggestion.id)
+    assert current is not None
+    response = client.post(
+        f"{url}/undo",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "version": current.version,
+            "note": "wrong button",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    undone = db.session.get(Suggestion, suggestion.id)
+    assert undone is not None and undone.status is SuggestionStatus.OPEN
+    assert [d.verdict for d in undone.decisions] == [Verdict.REJECT, Verdict.UNDO]
+
+
+def test_rebuild_resumes_and_counts(
+    ngo: Organization, add_record: Callable[..., PersonRecord]
+) -> None:
+    for given in ("Олександр", "Александр", "Oleksandr"):
+        add_record(ngo, **{**CHILD, "given_name": given})
+    run = rebuild.current_run()
+    run.phase, run.last_record_id = "pairs", 0
+    db.session.commit()
+    calls: list[int] = []
+    count = rebuild.rebuild(progress=calls.append, workers=0)
+    assert count == 3  # three records, three pairs
+    assert sum(calls) == 3  # resumed in the pairs phase: the keys phase was not redone
+    assert rebuild.current_run().phase == "keys"  # the finished run is closed; a new one starts
+    assert review.QUEUE_STATUSES
+
+
+def test_decisions_feed_the_matchers_evaluation(
+    app: Flask,
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+    tmp_path: Any,
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    _decide(client, suggestion, "reject", reason="sibling")
+    db.session.expire_all()
+    from tracing.services.decisions_export import labelled_pairs
+
+    [line] = list(labelled_pairs())
+    assert line["label"] == 0 and line["reason"] == "sibling"
+    assert {line["left"]["given_name"], line["right"]["given_name"]} == {"Олександр", "Александр"}

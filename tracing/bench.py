@@ -1,0 +1,308 @@
+"""Scale benchmark for suggestions: ``python -m tracing.bench [--records N] [--database URL]``.
+
+Seeds N synthetic records (made-up people: a family's report in Ukrainian, often a second
+record of the same child in Russian forms, siblings and strangers), rebuilds all match
+keys and suggestions, then times producing suggestions for new records one at a time —
+the work a family's report or an import triggers. Prints figures; asserts nothing.
+
+    python -m tracing.bench                                  # 10,000 records, SQLite
+    python -m tracing.bench --records 1000000                # a million
+    python -m tracing.bench --database postgresql+psycopg://… --reset
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, cast
+
+import sqlalchemy as sa
+
+# Syllables for made-up surnames: plenty of distinct names with a realistic long tail.
+_STEMS = [
+    "Бон",
+    "Ков",
+    "Мель",
+    "Тка",
+    "Крав",
+    "Олій",
+    "Шев",
+    "Полі",
+    "Бой",
+    "Лис",
+    "Руд",
+    "Сав",
+    "Пет",
+    "Мар",
+    "Яко",
+    "Гон",
+    "Лит",
+    "Коз",
+    "Они",
+    "Гри",
+    "Пав",
+    "Іва",
+    "Зін",
+    "Лев",
+    "Мор",
+    "Куш",
+    "Дор",
+    "Гал",
+    "Сте",
+    "Дми",
+    "Кли",
+    "Воло",
+    "Соло",
+    "Наза",
+    "Остап",
+    "Тимо",
+    "Хом",
+    "Юрч",
+    "Федо",
+    "Бури",
+    "Кар",
+    "Сем",
+    "Бара",
+    "Гуц",
+    "Дзю",
+    "Кушн",
+    "Мазу",
+    "Оста",
+    "Про",
+]
+_MIDDLES = ["", "ар", "ал", "ен", "ин", "ан", "ор", "ич", "ас", "ов", "ул", "ер", "ищ", "ан"]
+_ENDINGS = [
+    ("енко", "енко"),
+    ("ук", "ук"),
+    ("чук", "чук"),
+    ("ський", "ский"),
+    ("ів", "ов"),
+    ("ишин", "ышин"),
+    ("як", "як"),
+    ("ець", "ец"),
+    ("ан", "ан"),
+    ("ич", "ич"),
+]
+_UK_RU = str.maketrans({"і": "и", "ї": "и", "є": "е", "и": "ы", "ґ": "г", "'": "", "’": ""})
+
+
+def _surname(rng: random.Random) -> tuple[str, str]:
+    stem = rng.choice(_STEMS) + rng.choice(_MIDDLES)
+    uk_end, ru_end = rng.choice(_ENDINGS)
+    return stem + uk_end, stem.translate(_UK_RU) + ru_end
+
+
+def _people(n: int, names: dict[str, Any], rng: random.Random) -> Iterator[dict[str, Any]]:
+    """Record field dicts: a family's report, and for about half of them a registry record."""
+    # Zipf-like: a few common surnames, a long tail of rare ones.
+    surnames = [_surname(rng) for _ in range(max(50, n // 6))]
+    made = 0
+    while made < n:
+        uk_family, ru_family = surnames[min(int(rng.paretovariate(1.1)) - 1, len(surnames) - 1)]
+        if rng.random() < 0.7:
+            uk_family, ru_family = rng.choice(surnames)
+        given = rng.choice(names["given"])
+        father = rng.choice(names["patronymics"])[given["sex"]]
+        born = date(2006, 1, 1) + timedelta(days=rng.randrange(0, 17 * 365))
+        base = {"sex": given["sex"], "birth_date": born, "kind": "sought"}
+        yield {
+            **base,
+            "given_name": given["uk"],
+            "family_name": uk_family,
+            "patronymic": father["uk"],
+        }
+        made += 1
+        if rng.random() < 0.5 and made < n:
+            moved = born if rng.random() < 0.7 else date(born.year, 1, 1)
+            yield {
+                **base,
+                "kind": "found",
+                "birth_date": moved,
+                "given_name": given["ru"],
+                "family_name": ru_family,
+                "patronymic": father["ru"],
+            }
+            made += 1
+
+
+def _insert(
+    conn: sa.Connection, org_ids: tuple[int, int], rows: Iterator[dict[str, Any]], n: int
+) -> None:
+    from tracing.db import utcnow
+    from tracing.models import PersonRecord
+
+    table = cast(sa.Table, PersonRecord.__table__)
+    now = utcnow()
+    batch: list[dict[str, Any]] = []
+    for i, row in enumerate(rows):
+        batch.append(
+            {
+                **row,
+                "org_id": org_ids[row["kind"] == "found"],
+                "source_record_id": f"bench-{i}",
+                "birth_date_precision": "day",
+                "given_name_script": "cyrillic",
+                "family_name_script": "cyrillic",
+                "patronymic_script": "cyrillic",
+                "consent_tracing": True,
+                "consent_sharing": True,
+                "case_stage": "reported",
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+                "source_date": now,
+            }
+        )
+        if len(batch) == 5000:
+            conn.execute(sa.insert(table), batch)
+            batch.clear()
+            print(f"  inserted {i + 1:,}/{n:,}", file=sys.stderr, end="\r")
+    if batch:
+        conn.execute(sa.insert(table), batch)
+
+
+def _size(engine: sa.Engine, url: str) -> int:
+    if engine.dialect.name == "sqlite":
+        path = Path(url.split("///", 1)[1])
+        return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    with engine.connect() as conn:
+        return int(
+            conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar() or 0
+        )
+
+
+def run(records: int, queries: int, url: str, reset: bool, seed: int) -> dict[str, Any]:
+    from alembic import command
+    from alembic.config import Config
+
+    from tracing import create_app
+    from tracing.config import ROOT
+    from tracing.db import db, make_engine
+    from tracing.models import Organization, OrgKind, PersonRecord, Sex, Suggestion
+    from tracing.services import linking, rebuild
+
+    engine = make_engine(url)
+    if reset and engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.attributes.update(configure_logger=False, url=url)
+    command.upgrade(cfg, "head")
+
+    names = json.loads((ROOT / "tracing" / "demo" / "names.json").read_text(encoding="utf-8"))
+    rng = random.Random(seed)  # noqa: S311 - reproducible made-up data
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": tempfile.mkdtemp(prefix="tracing-bench-"),
+        }
+    )
+    out: dict[str, Any] = {"records": records, "database": engine.dialect.name}
+    with app.app_context():
+        orgs = (
+            Organization(slug="bench-intake", name="Intake", kind=OrgKind.AGENCY, verified=True),
+            Organization(
+                slug="bench-registry", name="Registry", kind=OrgKind.REGISTRY, verified=True
+            ),
+        )
+        db.session.add_all(orgs)
+        db.session.commit()
+        started = time.perf_counter()
+        with db.engine.begin() as conn:  # type: ignore[union-attr]
+            _insert(conn, (orgs[0].id, orgs[1].id), _people(records, names, rng), records)
+        out["insert_seconds"] = round(time.perf_counter() - started, 1)
+
+        started = time.perf_counter()
+        out["suggestions"] = rebuild.rebuild()
+        elapsed = time.perf_counter() - started
+        out["rebuild_seconds"] = round(elapsed, 1)
+        out["rebuild_records_per_second"] = round(records / elapsed, 1)
+
+        timings = []
+        candidates = []
+        for _ in range(queries):
+            given = rng.choice(names["given"])
+            record = PersonRecord(
+                kind="found",
+                given_name=given["uk_kmu2010"],
+                family_name=_surname(rng)[1],
+                sex=Sex(given["sex"]),
+                birth_date=date(2006, 1, 1) + timedelta(days=rng.randrange(0, 17 * 365)),
+                birth_date_precision="day",
+                org_id=orgs[1].id,
+                source_record_id=f"bench-q-{rng.random()}",
+                consent_tracing=True,
+                consent_sharing=True,
+            )
+            started = time.perf_counter()
+            db.session.add(record)
+            db.session.flush()
+            linking.records_changed([record])
+            db.session.commit()
+            timings.append((time.perf_counter() - started) * 1000)
+            keys = linking.record_keys(linking.match_mapping(record))
+            candidates.append(len(linking.candidate_ids(record.id, keys)))
+            db.session.delete(record)
+            db.session.commit()
+        timings.sort()
+        out["new_record_ms_p50"] = round(statistics.median(timings), 1)
+        out["new_record_ms_p95"] = round(timings[int(0.95 * (len(timings) - 1))], 1)
+        out["candidates_per_new_record"] = round(statistics.mean(candidates), 1)
+        lookups = []
+        for _ in range(queries):
+            keys = linking.record_keys(
+                {
+                    "given_name": rng.choice(names["given"])["uk"],
+                    "family_name": _surname(rng)[0],
+                    "date_of_birth": "2012-05-05",
+                }
+            )
+            started = time.perf_counter()
+            linking.candidate_ids(0, keys)
+            lookups.append((time.perf_counter() - started) * 1000)
+        out["key_lookup_ms_p50"] = round(statistics.median(lookups), 2)
+        out["stored_suggestions"] = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Suggestion)
+        )
+        out["bytes_per_record"] = round(_size(engine, url) / records)
+    out["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tracing.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--queries", type=int, default=200, help="new records to time")
+    parser.add_argument("--database", help="SQLAlchemy URL (default: a new SQLite file)")
+    parser.add_argument(
+        "--reset", action="store_true", help="drop everything in the PostgreSQL database first"
+    )
+    parser.add_argument("--seed", type=int, default=2022)
+    args = parser.parse_args(argv)
+    url = args.database or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
+    result = run(args.records, args.queries, url, args.reset, args.seed)
+    width = max(map(len, result))
+    for key, value in result.items():
+        print(
+            f"{key:<{width}}  {value:,}"
+            if isinstance(value, int | float)
+            else f"{key:<{width}}  {value}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""Recompute every record's match keys and suggestions: in batches, in parallel, resumably.
+
+Phase "keys" rewrites profiles and keys; phase "pairs" scores each record against the
+candidates with a higher id, so every pair is scored once. Worker processes do the
+reading and the matching; this process does all the writing, one transaction per batch,
+and records progress in ``match_runs`` after each, so an interrupted rebuild resumes
+where it stopped. Human decisions are never touched (see ``linking.sync_suggestions``).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+
+from tracing.db import db, make_engine, utcnow
+from tracing.models import AlternateName, MatchKey, MatchProfile, MatchRun, PersonRecord, Suggestion
+from tracing.services import lifecycle, linking
+
+BATCH = 1000
+
+_worker_engine: sa.Engine | None = None
+
+
+def current_run() -> MatchRun:
+    """The unfinished run for this matcher version, or a new one."""
+    run = db.session.scalars(
+        sa.select(MatchRun)
+        .where(MatchRun.matcher_version == linking.MATCHER_VERSION, MatchRun.finished_at.is_(None))
+        .order_by(MatchRun.id.desc())
+    ).first()
+    if run is None:
+        run = MatchRun(matcher_version=linking.MATCHER_VERSION, phase="keys", last_record_id=0)
+        db.session.add(run)
+        db.session.flush()
+    return run
+
+
+def total_records() -> int:
+    return int(db.session.scalar(sa.select(sa.func.count()).select_from(PersonRecord)) or 0)
+
+
+def _id_batches(after: int) -> Iterator[list[int]]:
+    while True:
+        ids = list(
+            db.session.scalars(
+                sa.select(PersonRecord.id)
+                .where(PersonRecord.id > after)
+                .order_by(PersonRecord.id)
+                .limit(BATCH)
+            )
+        )
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]
+
+
+# --- worker side: read and compute, never write ------------------------------------------
+
+
+def _init_worker(url: str) -> None:
+    global _worker_engine
+    _worker_engine = make_engine(url)
+
+
+@contextmanager
+def _reader(conn: sa.Connection | None) -> Iterator[sa.Connection]:
+    """The given connection (in-process), or a worker's own."""
+    if conn is not None:
+        yield conn
+        return
+    assert _worker_engine is not None
+    with _worker_engine.connect() as own:
+        yield own
+
+
+def compute_profiles(
+    ids: list[int], conn: sa.Connection | None = None
+) -> list[tuple[int, dict[str, Any], str, list[int]]]:
+    """(record id, profile, material hash, key hashes) for each record."""
+    with _reader(conn) as conn:
+        rows = conn.execute(sa.select(PersonRecord.__table__).where(PersonRecord.id.in_(ids)))
+        records = list(rows)
+        names: dict[int, list[str]] = {}
+        for record_id, name in conn.execute(
+            sa.select(AlternateName.record_id, AlternateName.name)
+            .where(AlternateName.record_id.in_(ids))
+            .order_by(AlternateName.id)
+        ):
+            names.setdefault(record_id, []).append(name)
+    out = []
+    for record in records:
+        mapping = linking.match_mapping(record, names.get(record.id, []))
+        out.append(
+            (
+                record.id,
+                mapping,
+                linking.material_hash(mapping),
+                sorted(linking.record_keys(mapping)),
+            )
+        )
+    return out
+
+
+def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[linking.PairScore]:
+    """Scored pairs of these records with every higher-id candidate."""
+    with _reader(conn) as conn:
+        candidates = linking.candidates_of(ids, higher_only=True, conn=conn)
+        wanted = set(ids) | {c for others in candidates.values() for c in others}
+        sides = linking.load_sides(wanted, conn)
+    scores: list[linking.PairScore] = []
+    prepared: dict[int, Any] = {}
+    for subject_id in ids:
+        subject = sides.get(subject_id)
+        others = [sides[c] for c in candidates.get(subject_id, ()) if c in sides]
+        if subject is not None and others:
+            scores.extend(linking.score_pairs(subject, others, prepared))
+    return scores
+
+
+# --- this process: write -------------------------------------------------------------------
+
+
+def _write_profiles(results: list[tuple[int, dict[str, Any], str, list[int]]]) -> None:
+    ids = [r[0] for r in results]
+    groups = {
+        row.record_id: row.group_id
+        for row in db.session.execute(
+            sa.select(MatchProfile.record_id, MatchProfile.group_id).where(
+                MatchProfile.record_id.in_(ids)
+            )
+        )
+    }
+    db.session.execute(sa.delete(MatchKey).where(MatchKey.record_id.in_(ids)))
+    db.session.execute(sa.delete(MatchProfile).where(MatchProfile.record_id.in_(ids)))
+    now = utcnow()
+    db.session.execute(
+        sa.insert(MatchProfile),
+        [
+            {
+                "record_id": rid,
+                "group_id": groups.get(rid, rid),
+                "profile": mapping,
+                "material_hash": digest,
+                "matcher_version": linking.MATCHER_VERSION,
+                "updated_at": now,
+            }
+            for rid, mapping, digest, _keys in results
+        ],
+    )
+    keys = [{"record_id": rid, "key_hash": k} for rid, _m, _d, ks in results for k in ks]
+    if keys:
+        db.session.execute(sa.insert(MatchKey), keys)
+
+
+def _write_pairs(ids: list[int], scores: list[linking.PairScore]) -> None:
+    gained = linking.sync_suggestions(ids, scores, higher_only=True)
+    lifecycle.mark_suggested(gained)
+
+
+def _ordered_results(
+    compute: Callable[..., Any], batches: Iterator[list[int]], workers: int, url: str
+) -> Iterator[tuple[list[int], Any]]:
+    """(batch, result) in order. With workers, a few batches are computed ahead in other
+    processes while this one writes; without, in this process on the session's connection
+    (which also sees uncommitted data, as the tests need)."""
+    if workers == 0:
+        for ids in batches:
+            yield ids, compute(ids, db.session.connection())
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(url,)
+    ) as pool:
+        pending: deque[tuple[list[int], Future[Any]]] = deque()
+        for ids in batches:
+            pending.append((ids, pool.submit(compute, ids)))
+            if len(pending) > 2 * workers:
+                done_ids, future = pending.popleft()
+                yield done_ids, future.result()
+        while pending:
+            done_ids, future = pending.popleft()
+            yield done_ids, future.result()
+
+
+def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | None = None) -> int:
+    """Run (or resume) the rebuild; returns the number of stored suggestions.
+
+    ``workers`` processes compute (default: one per core; 0 computes in this process).
+    """
+    run = current_run()
+    db.session.commit()
+    assert db.engine is not None
+    url = db.engine.url.render_as_string(hide_password=False)
+    count = os.cpu_count() or 1 if workers is None else workers
+    for phase, compute, write in (
+        ("keys", compute_profiles, lambda ids, result: _write_profiles(result)),
+        ("pairs", compute_pairs, _write_pairs),
+    ):
+        if run.phase != phase:
+            continue
+        for ids, result in _ordered_results(compute, _id_batches(run.last_record_id), count, url):
+            write(ids, result)
+            run.last_record_id = ids[-1]
+            db.session.commit()
+            progress(len(ids))
+        run.phase, run.last_record_id = ("pairs", 0) if phase == "keys" else ("done", 0)
+        if phase == "pairs":
+            run.finished_at = utcnow()
+        db.session.commit()
+    return int(db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) or 0)
