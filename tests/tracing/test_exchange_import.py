@@ -161,7 +161,10 @@ def test_pfif_fields_notes_names_and_links_are_kept(admin: User) -> None:
         ("Саша Шевченко", NameKind.SPELLING),
         ("Aleksandr Shevchenko", NameKind.SPELLING),
     }
-    notes = sorted(first.events, key=lambda e: e.source_note_id or "")
+    notes = sorted(
+        (e for e in first.events if e.kind is not EventKind.LINKED),
+        key=lambda e: e.source_note_id or "",
+    )
     assert [e.kind for e in notes] == [
         EventKind.REPORTED,
         EventKind.STATUS,
@@ -186,6 +189,15 @@ def test_pfif_fields_notes_names_and_links_are_kept(admin: User) -> None:
     assert second.pfif_status is PfifStatus.IS_NOTE_AUTHOR  # from the note outside its person
     link = db.session.scalars(sa.select(RecordLink)).one()
     assert (link.record_id, link.linked_record_id) == (first.id, second.id)
+    # PFIF's link means "the same person": one linked group, considered once by matching.
+    from tracing.models import MatchProfile
+
+    groups = {
+        db.session.get(MatchProfile, record_id).group_id  # type: ignore[union-attr]
+        for record_id in (first.id, second.id)
+    }
+    assert len(groups) == 1
+    assert EventKind.LINKED in {e.kind for e in first.events}
 
 
 def test_older_pfif_versions_are_renamed_as_pfif_1_4_does(admin: User) -> None:

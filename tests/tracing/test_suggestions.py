@@ -581,3 +581,37 @@ def test_decisions_feed_the_matchers_evaluation(
     [line] = list(labelled_pairs())
     assert line["label"] == 0 and line["reason"] == "sibling"
     assert {line["left"]["given_name"], line["right"]["given_name"]} == {"Олександр", "Александр"}
+
+
+def test_a_record_sent_through_the_api_is_matched(
+    client: FlaskClient,
+    intake_org: Organization,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    from tracing.models import TokenScope
+    from tracing.services.exchange import tokens
+
+    sought = add_record(intake_org, **CHILD)
+    secret = tokens.create_token(make_user(Role.ORG_ADMIN, ngo), "feed", {TokenScope.WRITE}).secret
+    db.session.commit()
+    response = client.post(
+        "/api/v1/records",
+        json={
+            "source_record_id": "ngo-1",
+            "given_name": "Oleksandr",
+            "family_name": "Shevchenko",
+            "sex": "male",
+            "date_of_birth": "2014-03-05",
+            "consent_tracing": True,
+            "consent_sharing": True,
+            "kind": "found",
+        },
+        headers={"Authorization": f"Bearer {secret}"},
+    )
+    assert response.status_code == 201, response.get_json()
+    found = db.session.scalars(
+        sa.select(PersonRecord).where(PersonRecord.source_record_id == "ngo-1")
+    ).one()
+    assert _pair(sought, found) is not None

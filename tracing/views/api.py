@@ -33,10 +33,18 @@ from tracing.models import (
     TokenScope,
 )
 from tracing.security import limiter
+from tracing.services import linking
 from tracing.services.audit import audit
 from tracing.services.exchange import exporter, importer, suggestions, tokens
 from tracing.services.exchange.importer import ImportOptions, ImportReport
-from tracing.services.exchange.writing import Writer, find_records, known_note_ids, write
+from tracing.services.exchange.writing import (
+    Outcome,
+    Writer,
+    find_records,
+    known_note_ids,
+    resolve_links,
+    write,
+)
 
 PREFIX = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=PREFIX)
@@ -226,6 +234,9 @@ def upsert_record() -> ResponseReturnValue:
     known = known_note_ids([existing.id]) if existing else set()
     step, record = write(data, existing, Writer(org=org, token=token), known)
     assert record is not None
+    if step.outcome is not Outcome.UNCHANGED:
+        linking.records_changed([record])
+    resolve_links(org.id)
     db.session.commit()
     payload = {
         "result": step.outcome.value,

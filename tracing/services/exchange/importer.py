@@ -214,9 +214,10 @@ def _write_all(
         counts["notes"] += len(step.new_notes)
         if step.outcome is not Outcome.UNCHANGED or step.new_notes:
             changed[written.id] = written
-    resolve_links(org.id)
     report.counts = counts
     linking.records_changed(list(changed.values()))
+    # After matching, so a pair the source itself links is settled rather than suggested.
+    resolve_links(org.id)
 
 
 def _finish(batch: ImportBatch, report: ImportReport) -> None:

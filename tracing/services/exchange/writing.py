@@ -35,6 +35,7 @@ from tracing.models import (
     User,
 )
 from tracing.models.types import UTCDateTime
+from tracing.services import linking
 from tracing.services.audit import audit
 from tracing.services.linking import script_of
 
@@ -290,26 +291,41 @@ def latest_status(record: PersonRecord) -> Any:
 
 
 def resolve_links(org_id: int) -> None:
-    """Point links at the records they name, once those records exist."""
-    target = (
-        sa.select(PersonRecord.id)
-        .where(
-            PersonRecord.org_id == org_id,
-            PersonRecord.source_record_id == RecordLink.linked_source_record_id,
+    """Point links at the records they name, once those records exist, and treat each
+    resolved link as PFIF means it: the same person. The two records join one linked
+    group (both kept), so suggestions consider them once."""
+    linking_record = sa.orm.aliased(PersonRecord)
+    pending = db.session.execute(
+        sa.select(RecordLink.id, RecordLink.record_id, PersonRecord.id.label("target"))
+        .join(linking_record, linking_record.id == RecordLink.record_id)
+        .join(
+            PersonRecord,
+            sa.and_(
+                PersonRecord.org_id == org_id,
+                PersonRecord.source_record_id == RecordLink.linked_source_record_id,
+            ),
         )
-        .scalar_subquery()
-    )
-    linking_org = (
-        sa.select(PersonRecord.org_id)
-        .where(PersonRecord.id == RecordLink.record_id)
-        .scalar_subquery()
-    )
-    db.session.execute(
-        sa.update(RecordLink)
-        .where(RecordLink.linked_record_id.is_(None), linking_org == org_id)
-        .values(linked_record_id=target)
-        .execution_options(synchronize_session=False)
-    )
+        .where(RecordLink.linked_record_id.is_(None), linking_record.org_id == org_id)
+    ).all()
+    for link_id, record_id, target in pending:
+        db.session.execute(
+            sa.update(RecordLink)
+            .where(RecordLink.id == link_id)
+            .values(linked_record_id=target)
+            .execution_options(synchronize_session=False)
+        )
+        left, right = db.session.get(PersonRecord, record_id), db.session.get(PersonRecord, target)
+        if left is not None and right is not None and left.id != right.id:
+            linking.link_as_one_person(left, right)
+            for record, other in ((left, right), (right, left)):
+                db.session.add(
+                    CaseEvent(
+                        record_id=record.id,
+                        kind=EventKind.LINKED,
+                        related_record_id=other.id,
+                        author_label="import",
+                    )
+                )
 
 
 def write(
