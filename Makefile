@@ -19,10 +19,9 @@ install: $(STAMP) translations
 translations: $(STAMP)
 	$(BIN)/pybabel compile --use-fuzzy -d tracing/translations --statistics 2>&1 | grep -v '^compiling' || true
 
-# Re-extract strings from the code and merge them into the uk/en/ru catalogs.
+# Merge the strings of today's code into the uk/en/ru catalogs (then translate the new ones).
 translations-update: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracing/translations/messages.pot --no-location --sort-output --omit-header .
-	$(BIN)/pybabel update -i tracing/translations/messages.pot -d tracing/translations --no-location --omit-header --ignore-obsolete
+	$(BIN)/python tools/update_catalogs.py
 
 # Local http on 127.0.0.1: cookies cannot be marked Secure there.
 run: export TRACING_COOKIE_SECURE ?= false
