@@ -615,3 +615,24 @@ def test_a_record_sent_through_the_api_is_matched(
         sa.select(PersonRecord).where(PersonRecord.source_record_id == "ngo-1")
     ).one()
     assert _pair(sought, found) is not None
+
+
+def test_reasons_are_shown_in_the_readers_language(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр"})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    url = f"/cases/suggestions/{suggestion.id}"
+    uk = client.get(f"{url}?lang=uk").get_data(as_text=True)
+    ru = client.get(f"{url}?lang=ru").get_data(as_text=True)
+    en = client.get(f"{url}?lang=en").get_data(as_text=True)
+    assert "українська й російська форми одного імені" in uk
+    assert "украинская и русская формы одного имени" in ru
+    assert "Ukrainian and Russian forms of one name" in en
