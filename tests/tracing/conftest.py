@@ -98,6 +98,22 @@ def compiled_catalogs() -> None:
                 write_mo(out, catalog)
 
 
+def scratch_database_url(name: str) -> str:
+    """A database of its own (a new PostgreSQL database, or a new SQLite file), for tests
+    that need real, separate connections and commits rather than the per-test transaction."""
+    url = os.environ.get("TRACING_TEST_DATABASE_URL")
+    if url and url.startswith("postgresql"):
+        from tracing.db import make_engine
+
+        admin = make_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+            conn.execute(sa.text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        return url.rsplit("/", 1)[0] + f"/{name}"
+    return f"sqlite:///{Path(tempfile.mkdtemp()) / (name + '.sqlite3')}"
+
+
 @pytest.fixture(scope="session")
 def db_url() -> str:
     return database_url()

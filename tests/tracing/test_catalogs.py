@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
@@ -16,33 +13,11 @@ CATALOGS = REPO / "tracing" / "translations"
 
 
 @pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Catalog:
+def template() -> Catalog:
     """The message template regenerated from today's code (not a stored copy)."""
-    out = tmp_path_factory.mktemp("i18n") / "messages.pot"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "babel.messages.frontend",
-            "extract",
-            "-F",
-            "babel.cfg",
-            "-k",
-            "_l",
-            "-k",
-            "lazy_gettext",
-            "-o",
-            str(out),
-            "--no-location",
-            "--omit-header",
-            ".",
-        ],
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    with out.open("rb") as fh:
-        return read_po(fh)
+    from tools.update_catalogs import extract
+
+    return extract()
 
 
 def _catalog(locale: str) -> Catalog:

@@ -7,8 +7,6 @@ transaction the other tests share.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +17,10 @@ import sqlalchemy as sa
 from alembic import command
 from flask import Flask
 
-from tests.tracing.conftest import TEST_CONFIG, alembic_config
+from tests.tracing.conftest import TEST_CONFIG, alembic_config, scratch_database_url
 from tests.tracing.exchange_helpers import bearer, count
 from tracing import create_app
-from tracing.db import db, make_engine
+from tracing.db import db
 from tracing.models import (
     BatchStatus,
     ImportBatch,
@@ -39,17 +37,8 @@ ROWS = 300
 
 
 @pytest.fixture
-def scratch_url() -> Iterator[str]:
-    url = os.environ.get("TRACING_TEST_DATABASE_URL")
-    if url and url.startswith("postgresql"):
-        admin = make_engine(url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text("DROP DATABASE IF EXISTS tracing_concurrency"))
-            conn.execute(sa.text("CREATE DATABASE tracing_concurrency"))
-        admin.dispose()
-        yield url.rsplit("/", 1)[0] + "/tracing_concurrency"
-        return
-    yield f"sqlite:///{Path(tempfile.mkdtemp()) / 'concurrency.sqlite3'}"
+def scratch_url() -> str:
+    return scratch_database_url("tracing_concurrency")
 
 
 @pytest.fixture

@@ -258,6 +258,23 @@ def test_revert_is_refused_once_someone_worked_on_the_records(admin: User) -> No
         importer.revert(batch, admin)
 
 
+def test_revert_is_refused_once_a_caseworker_decided_on_a_suggestion(admin: User) -> None:
+    from tracing.models import Suggestion, Verdict
+    from tracing.services import review
+
+    content = (
+        "person_record_id,given_name,family_name,sex,date_of_birth,consent_tracing\n"
+        "d1,Олена,Коваль,female,2015-04-02,true\nd2,Елена,Коваль,female,2015-04-02,true\n"
+    )
+    report = _import(admin, ImportFormat.CSV, content.encode())
+    suggestion = db.session.scalars(sa.select(Suggestion)).one()
+    review.decide(admin, suggestion, Verdict.UNSURE, seen_version=suggestion.version)
+    batch = db.session.get(ImportBatch, report.batch_id)
+    assert batch is not None
+    with pytest.raises(importer.RevertRefused, match="changed_since"):
+        importer.revert(batch, admin)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "fmt", "code"),
     [

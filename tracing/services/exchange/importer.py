@@ -32,6 +32,7 @@ from tracing.models import (
     AuditTag,
     BatchStatus,
     CaseEvent,
+    Decision,
     ImportBatch,
     ImportFormat,
     Organization,
@@ -40,6 +41,7 @@ from tracing.models import (
     RecordLink,
     RecordRevision,
     RevisionAction,
+    Suggestion,
     User,
 )
 from tracing.services import linking
@@ -413,7 +415,7 @@ def revert(batch: ImportBatch, actor: User) -> None:
     """Undo a whole import: remove what it created, restore what it changed.
 
     Refused when anything touched those records after it (a later import or API write,
-    a caseworker's note): reverting then would throw away someone's work.
+    a caseworker's note, a decision on a suggestion): reverting would throw away work.
     """
     if batch.status is not BatchStatus.DONE:
         raise RevertRefused("not_done")
@@ -461,16 +463,28 @@ def _touched_since(batch: ImportBatch, record_ids: list[int], first_revision: in
         )
         .limit(1)
     )
+    # Entries the system wrote as a consequence (a stage moved by matching, a link) are
+    # not someone's work; a caseworker's or a family's entry is.
+    automatic = sa.and_(
+        CaseEvent.author_id.is_(None), CaseEvent.author_label.in_(["system", "import"])
+    )
     other_entry = db.session.scalar(
         sa.select(CaseEvent.id)
         .where(
             CaseEvent.record_id.in_(record_ids),
             CaseEvent.created_at >= batch.created_at,
             sa.or_(CaseEvent.import_batch_id.is_(None), CaseEvent.import_batch_id != batch.id),
+            ~automatic,
         )
         .limit(1)
     )
-    return later_revision is not None or other_entry is not None
+    decided = db.session.scalar(
+        sa.select(Decision.id)
+        .join(Suggestion, Suggestion.id == Decision.suggestion_id)
+        .where(sa.or_(Suggestion.left_id.in_(record_ids), Suggestion.right_id.in_(record_ids)))
+        .limit(1)
+    )
+    return later_revision is not None or other_entry is not None or decided is not None
 
 
 def _restore(
