@@ -215,4 +215,13 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
         if phase == "pairs":
             run.finished_at = utcnow()
         db.session.commit()
+        _refresh_statistics()
     return int(db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) or 0)
+
+
+def _refresh_statistics() -> None:
+    """After rewriting whole tables, let the query planner see their new shape (without it
+    PostgreSQL may scan instead of using the key index until autovacuum comes round)."""
+    for table in ("match_keys", "match_profiles", "suggestions", "person_records"):
+        db.session.execute(sa.text(f"ANALYZE {table}"))
+    db.session.commit()
