@@ -42,10 +42,11 @@ def upgrade() -> None:
             name=op.f("fk_match_keys_record_id_person_records"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("record_id", "key_hash", name=op.f("pk_match_keys")),
+        sa.PrimaryKeyConstraint("key_hash", "record_id", name=op.f("pk_match_keys")),
+        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("match_keys", schema=None) as batch_op:
-        batch_op.create_index("ix_match_keys_key_record", ["key_hash", "record_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_match_keys_record_id"), ["record_id"], unique=False)
 
     op.create_table(
         "match_profiles",
@@ -252,7 +253,7 @@ def downgrade() -> None:
 
     op.drop_table("match_profiles")
     with op.batch_alter_table("match_keys", schema=None) as batch_op:
-        batch_op.drop_index("ix_match_keys_key_record")
+        batch_op.drop_index(batch_op.f("ix_match_keys_record_id"))
 
     op.drop_table("match_keys")
     op.drop_table("match_runs")

@@ -21,13 +21,14 @@ class MatchKey(Base):
     """One blocking key of a record, as a 64-bit hash: candidates share at least one."""
 
     __tablename__ = "match_keys"
-    # Lookups go key → records: (key_hash, record_id) answers them from the index alone.
-    __table_args__ = (sa.Index("ix_match_keys_key_record", "key_hash", "record_id"),)
+    # Lookups go key → records, so the key leads the primary key and answers them from the
+    # index alone; SQLite stores the table as that index (WITHOUT ROWID), not beside it.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
-    record_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("person_records.id", ondelete="CASCADE"), primary_key=True
-    )
     key_hash: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("person_records.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class MatchProfile(Base):
