@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.tracing.conftest import csrf_token, login
@@ -217,3 +218,23 @@ def test_the_list_filters(
     assert names("stage=reported&kind=sought") == {"Ганна", "Олена"}
     assert names("kind=nonsense") == {"Ганна", "Анна", "Олена"}  # ignored, not an error
     assert sought.id and found.id
+
+
+def test_the_list_pages_through_many_records(
+    app_factory: Callable[..., Flask],
+    make_user: Callable[..., User],
+    make_record: Callable[..., PersonRecord],
+) -> None:
+    app = app_factory(PAGE_SIZE=2)
+    client = app.test_client()
+    user = make_user()
+    for name in ("Анна", "Богдан", "Віра"):
+        make_record(user.organization, given_name=name)
+    login(client, user)
+    db.session.commit()
+    first = client.get("/cases/records?kind=sought&lang=en").get_data(as_text=True)
+    assert "Next page" in first and "Previous page" not in first
+    assert "kind=sought" in first and "page=2" in first  # filters survive paging
+    second = client.get("/cases/records?kind=sought&page=2&lang=en").get_data(as_text=True)
+    assert "Previous page" in second and "Next page" not in second
+    assert "Шевченко Анна<" in second  # oldest last
