@@ -111,3 +111,24 @@ def test_confirm_then_approve_on_the_comparison_page(
     page.goto(f"{live_server.url}/cases/search?q=Hryhorii+Shevchenko")
     violations += axe_check(page)
     assert violations == []
+
+
+def test_admin_pages_meet_wcag(
+    live_app: Flask, live_server: LiveServer, browser_page: Any, axe_check: Any
+) -> None:
+    with live_app.app_context():
+        org = create_organization("ngo", "NGO", OrgKind.NGO, verified=True)
+        create_user("admin@example.org", "Адмін", PASSWORD, Role.ORG_ADMIN, org)
+        db.session.commit()
+    page, violations = browser_page, []
+    _sign_in(page, live_server.url, "admin@example.org")
+    for path in ("/admin/users", "/admin/tokens", "/admin/imports", "/admin/export"):
+        page.goto(live_server.url + path)
+        violations += axe_check(page)
+    # A token is shown once, then listed.
+    page.goto(live_server.url + "/admin/tokens")
+    page.locator("#name").fill("Feed")
+    page.locator("#scope_read").check()
+    page.locator("form button.button").last.click()
+    violations += axe_check(page)
+    assert violations == []

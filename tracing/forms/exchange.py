@@ -29,7 +29,7 @@ DELIMITERS = [
 
 class TokenForm(BaseForm):
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         [DataRequired(_l("Name the token, e.g. the system that uses it")), Length(max=100)],
     )
     scope_read = BooleanField(_l("Read: records, changes and suggestions"))
