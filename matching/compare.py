@@ -9,13 +9,16 @@ bare float.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from matching.features import Features, NameFeat, PlaceFeat
+from matching.features import Features, NameFeat, PlaceFeat, family_feat, given_feat
 from matching.names import (
     gender_counterpart,
     given_groups,
@@ -86,6 +89,19 @@ _RANK = {
 }  # fmt: skip
 
 
+_COMMON_VARIANT_SIMILARITY = 0.88
+
+
+def _best_form(names: frozenset[str], forms: frozenset[str]) -> float:
+    """Best similarity of any of ``names`` to any of ``forms`` (other spellings of a name)."""
+    best = 0.0
+    for x in names:
+        found = process.extractOne(x, forms, scorer=OSA.normalized_similarity, score_cutoff=best)
+        if found is not None and found[1] > best:
+            best = found[1]
+    return best
+
+
 def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
     params = {"left": a.raw, "right": b.raw}
     if a.norm == b.norm:
@@ -93,10 +109,9 @@ def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
     if a.sks & b.sks:
         scheme = _scheme(a, b)
         return Comparison(fld, "transliteration", "translit", f"name.romanisation.{scheme}", params)
-    counterpart = gender_counterpart(a.primary, b.primary)
-    shared = a.groups & b.groups
-    if counterpart or (not shared and {a.gender, b.gender} == {"m", "f"}):
+    if gender_counterpart(a.primary, b.primary):
         return Comparison(fld, "conflict", "gender", "name.gender_counterpart", params)
+    shared = a.groups & b.groups
     if shared:
         sources = {group_source(g) for g in shared}
         src = "uk_ru" if "uk_ru" in sources else "wikidata"
@@ -110,16 +125,29 @@ def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
             given_groups(x) & given_groups(y) for x in a.token_sks for y in b.token_sks
         ):
             return Comparison(fld, "name_variant", "part", "name.one_of_names", params)
-    sim = name_similarity(a.sks, b.sks)
+    sim = own = name_similarity(a.sks, b.sks)
+    both_common = a.common and b.common
+    # a typo of another form of the name: Olexander vs Саша (whose group holds
+    # oleksandr), Niita vs Микита (whose group holds nikita); between two common
+    # names only a long near-identical form counts (Олена and Олеся stay apart)
+    variant = max(_best_form(a.sks, b.forms), _best_form(b.sks, a.forms))
+    if not both_common or variant >= _COMMON_VARIANT_SIMILARITY:
+        sim = max(own, variant)
     params["similarity"] = f"{sim:.2f}"
-    if sim >= 0.75:
-        if a.known and b.known:
+    if sim < 0.75 and {a.gender, b.gender} == {"m", "f"}:
+        return Comparison(fld, "conflict", "gender", "name.different_sex", params)
+    if sim > own and sim >= 0.8:
+        return Comparison(fld, "similar", "similar_high", "name.variant_misspelt", params)
+    if both_common:
+        # two common names that look alike (Олена/Олеся) are usually two people
+        if sim >= 0.75:
             return Comparison(fld, "conflict", "similar_known", "name.different_similar", params)
+        return Comparison(fld, "conflict", "conflict_known", "name.different", params)
+    if sim >= 0.8:
         return Comparison(fld, "similar", "similar_high", "name.similar", params)
-    if sim >= 0.6 and not (a.known and b.known):
+    if sim >= 0.65:
         return Comparison(fld, "similar", "similar_low", "name.similar", params)
-    key = "conflict_known" if a.known and b.known else "conflict"
-    return Comparison(fld, "conflict", key, "name.different", params)
+    return Comparison(fld, "conflict", "conflict", "name.different", params)
 
 
 def compare_given(a: tuple[NameFeat, ...], b: tuple[NameFeat, ...]) -> Comparison:
@@ -129,44 +157,61 @@ def compare_given(a: tuple[NameFeat, ...], b: tuple[NameFeat, ...]) -> Compariso
     best: Comparison | None = None
     for x in a:
         for y in b:
-            c = _given_pair("given_name", x, y)
+            c = _given_pair_of_texts(x.raw, y.raw)
             if best is None or _RANK[c.key] < _RANK[best.key]:
                 best = c
     assert best is not None
     return best
 
 
+@lru_cache(maxsize=262144)
+def _given_pair_of_texts(a: str, b: str) -> Comparison:
+    # the same two names meet again and again (Олександр vs Александр): compare once
+    return _given_pair("given_name", given_feat(a), given_feat(b))
+
+
 # --------------------------------------------------------------------- family names
 _TF_REFERENCE = 0.0015  # share of random pairs agreeing on a surname (u of the exact level)
-_TF_MIN, _TF_MAX = -3.0, 2.0
+_TF_MIN, _TF_MAX = -1.5, 1.0
 
 
 def _tf_bits(primary: str, counts: Mapping[str, float] | None) -> float:
-    import math
-
+    if counts is None:
+        return _shipped_tf_bits(primary)
     share = surname_frequency(primary, counts)
+    return max(_TF_MIN, min(_TF_MAX, math.log2(_TF_REFERENCE / share)))
+
+
+@lru_cache(maxsize=262144)
+def _shipped_tf_bits(primary: str) -> float:
+    share = surname_frequency(primary)
     return max(_TF_MIN, min(_TF_MAX, math.log2(_TF_REFERENCE / share)))
 
 
 def _family_pair(a: NameFeat, b: NameFeat, counts: Mapping[str, float] | None) -> Comparison:
     fld = "family_name"
     params = {"left": a.raw, "right": b.raw}
+    level: Level
+    if a.norm == b.norm:
+        level, key, code = "same", "same", "name.same"
+    elif a.sks & b.sks:
+        level, key, code = "transliteration", "translit", f"name.romanisation.{_scheme(a, b)}"
+    elif a.masculine and a.masculine == b.masculine:
+        level, key, code = "name_variant", "variant", "surname.gender_form"
+    elif any(
+        surname_variants(x, y) for x in (a.primary, a.masculine) for y in (b.primary, b.masculine)
+    ):
+        level, key, code = "name_variant", "variant", "surname.uk_ru"
+    else:
+        return _family_disagreement(a, b, params)
     # the more common of the two spellings sets the frequency credit (symmetric)
     tf = min(_tf_bits(a.primary, counts), _tf_bits(b.primary, counts))
-    if a.norm == b.norm:
-        return Comparison(fld, "same", "same", "name.same", params, tf)
-    if a.sks & b.sks:
-        scheme = _scheme(a, b)
-        return Comparison(
-            fld, "transliteration", "translit", f"name.romanisation.{scheme}", params,
-            tf,
-        )  # fmt: skip
-    if a.masculine and a.masculine == b.masculine:
-        return Comparison(fld, "name_variant", "variant", "surname.gender_form", params, tf)
-    forms_a = {a.primary, a.masculine}
-    forms_b = {b.primary, b.masculine}
-    if any(surname_variants(x, y) for x in forms_a for y in forms_b):
-        return Comparison(fld, "name_variant", "variant", "surname.uk_ru", params, tf)
+    return Comparison(fld, level, key, code, params, tf)
+
+
+def _family_disagreement(a: NameFeat, b: NameFeat, params: dict[str, str]) -> Comparison:
+    """Two surnames that are not one name's forms: part of a double name, similar, or not."""
+    fld = "family_name"
     if (len(a.token_sks) > 1 or len(b.token_sks) > 1) and set(a.token_sks) & set(b.token_sks):
         return Comparison(fld, "name_variant", "part", "surname.one_of_names", params)
     sim = name_similarity(a.sks | {a.masculine}, b.sks | {b.masculine})
@@ -187,11 +232,19 @@ def compare_family(
     best: Comparison | None = None
     for x in a:
         for y in b:
-            c = _family_pair(x, y, counts)
+            if counts is None:
+                c = _family_pair_of_texts(x.raw, y.raw)
+            else:
+                c = _family_pair(x, y, counts)
             if best is None or _RANK[c.key] < _RANK[best.key]:
                 best = c
     assert best is not None
     return best
+
+
+@lru_cache(maxsize=262144)
+def _family_pair_of_texts(a: str, b: str) -> Comparison:
+    return _family_pair(family_feat(a), family_feat(b), None)
 
 
 # --------------------------------------------------------------------- patronymics

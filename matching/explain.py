@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from matching.compare import Level
 from matching.score import Band, Scored, band_for
-from matching.translit import SCHEMES
 
-__all__ = ["MatchResult", "Reason", "build_result", "reason_text"]
+__all__ = ["MatchResult", "Reason", "build_result", "reason_codes", "reason_text"]
 
 _FIELD_LABEL = {
     "given_name": "given name",
@@ -40,10 +39,12 @@ _TEMPLATES: Mapping[str, str] = {
     "name.variant.wikidata": (
         "{left} ↔ {right}: forms of one name (diminutive or foreign form, Wikidata {group})"
     ),
+    "name.variant_misspelt": "{left} ↔ {right}: forms of one name, one of them misspelt",
     "name.one_of_names": "{left} ↔ {right}: one of the names agrees",
     "name.gender_counterpart": (
         "{left} ≠ {right}: male and female forms of a name — different people"
     ),
+    "name.different_sex": "{left} ≠ {right}: a male and a female name — different people",
     "name.different_similar": "{left} ≠ {right}: similar but different names",
     "name.similar": "{left} ~ {right}: similar spelling (similarity {similarity}), maybe a typo",
     "name.different": "{left} ≠ {right}: different {label}",
@@ -88,9 +89,23 @@ class Reason:
     field: str
     level: Level
     weight: float
-    text: str
     code: str
     params: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """The English sentence (made on demand: ranking many pairs never needs it)."""
+        return reason_text(self.code, self.params, self.field)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "field": self.field,
+            "level": self.level,
+            "weight": round(self.weight, 3),
+            "code": self.code,
+            "text": self.text,
+            "params": self.params,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,18 +120,13 @@ class MatchResult:
         return {
             "score": round(self.score, 6),
             "band": self.band.value,
-            "reasons": [
-                {
-                    "field": r.field,
-                    "level": r.level,
-                    "weight": round(r.weight, 3),
-                    "code": r.code,
-                    "text": r.text,
-                    "params": r.params,
-                }
-                for r in self.reasons
-            ],
+            "reasons": [r.to_dict() for r in self.reasons],
         }
+
+
+def reason_codes() -> frozenset[str]:
+    """Every reason code the matcher can give (an application translates each)."""
+    return frozenset(_TEMPLATES)
 
 
 def reason_text(code: str, params: Mapping[str, str], fld: str) -> str:
@@ -129,10 +139,6 @@ def reason_text(code: str, params: Mapping[str, str], fld: str) -> str:
     return template.format(**values)
 
 
-def scheme_label(code: str) -> str:
-    return SCHEMES[code][0] if code in SCHEMES else "another spelling"
-
-
 def build_result(scored: Scored) -> MatchResult:
     """Turn weighted comparisons into a :class:`MatchResult` with ordered reasons."""
     reasons = [
@@ -140,17 +146,12 @@ def build_result(scored: Scored) -> MatchResult:
             field=c.field,
             level=c.level,
             weight=w,
-            text=reason_text(c.code, c.params, c.field),
             code=c.code,
             params=dict(c.params),
         )
         for c, w in scored.comparisons
     ]
     if scored.swapped:
-        reasons.append(
-            Reason(
-                "name_order", "similar", 0.0, reason_text("name.swapped", {}, ""), "name.swapped"
-            )
-        )
+        reasons.append(Reason("name_order", "similar", 0.0, "name.swapped"))
     reasons.sort(key=lambda r: (-abs(r.weight), r.field))
     return MatchResult(scored.probability, band_for(scored.probability), tuple(reasons))

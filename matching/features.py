@@ -14,8 +14,10 @@ from typing import Literal
 from matching.names import (
     Sex,
     all_skeletons,
+    given_forms,
     given_gender,
     given_groups,
+    is_common_given,
     is_known_given,
     patronymic_parts,
     surname_masculine,
@@ -42,6 +44,10 @@ class NameFeat:
     known: bool
     masculine: str = ""
     form_sex: Sex | None = None
+    # given names: every spelling of the name's groups (to see a typo of another
+    # form: Olexander vs Саша's group member oleksandr), and whether it is common
+    forms: frozenset[str] = frozenset()
+    common: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,8 @@ def given_feat(text: str) -> NameFeat:
         groups=groups,
         gender=given_gender(primary) or (given_gender(toks[0]) if toks else None),
         known=known,
+        forms=given_forms(groups) - sks,
+        common=any(is_common_given(sk) for sk in sks),
     )
 
 

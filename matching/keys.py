@@ -73,6 +73,21 @@ def _dates(f: Features) -> list[str]:
     return out
 
 
+def _deletions(code: str) -> set[str]:
+    """The code itself and with each one of its letters left out.
+
+    Two codes one typo apart (a letter left out, added, changed or two swapped)
+    share at least one of these (the symmetric-deletion idea of SymSpell).
+    """
+    if len(code) < 2:
+        return {code}
+    return {code, *(code[:i] + code[i + 1 :] for i in range(len(code)))}
+
+
+def _phonetic_given(feats: tuple[NameFeat, ...]) -> set[str]:
+    return {c for f in feats if f.primary for c in [phonetic_key(f.primary.lstrip(_VOWELS))] if c}
+
+
 def feature_keys(f: Features) -> frozenset[str]:
     """Blocking keys of a prepared record."""
     given = _given_keys(f.given)
@@ -87,6 +102,17 @@ def feature_keys(f: Features) -> frozenset[str]:
                 if fam != giv:
                     pair = sorted((fam, giv))
                     keys.add(f"n:{pair[0]}|{pair[1]}")
+    # a typo in one name: the other name's code with the typo'd code missing one
+    # letter (Маседов/Мамєдов share "mdf"); both role assignments, for swapped names
+    pg = _phonetic_given(f.given)
+    pf = {c for fam in f.family if fam.primary for c in [phonetic_key(fam.primary.lstrip(_VOWELS))]}
+    for fams, givs in ((family, pg), (given_as_family, pf)):
+        for fam in fams:
+            for giv in givs:
+                for d in _deletions(fam):
+                    keys.add(f"e:{giv}|{d}")
+                for d in _deletions(giv):
+                    keys.add(f"e:{d}|{fam}")
     if f.dob is not None:
         year = f.dob.year
         for fams, givs in ((family, given), (given_as_family, fam_as_given)):

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from matching.compare import Comparison, _given_pair
-from matching.explain import MatchResult, Reason, build_result, reason_text
+from matching.explain import MatchResult, Reason, build_result
 from matching.features import Features, given_feat, prepare
 from matching.record import Record, record_from_mapping
 from matching.score import WEIGHTS, evaluate
@@ -58,7 +58,6 @@ def explain_name(a: str, b: str) -> Reason:
         field="given_name",
         level=c.level,
         weight=weight,
-        text=reason_text(c.code, c.params, c.field),
         code=c.code,
         params=dict(c.params),
     )

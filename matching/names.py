@@ -29,8 +29,10 @@ __all__ = [
     "GivenNameTable",
     "Sex",
     "gender_counterpart",
+    "given_forms",
     "given_gender",
     "given_groups",
+    "is_common_given",
     "is_known_given",
     "load_table",
     "patronymic_parts",
@@ -53,10 +55,15 @@ def load_table(name: str) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class GivenNameTable:
-    """Skeleton → group ids, group sources, genders and the known vocabulary."""
+    """Skeleton → group ids, group sources and members, genders and the vocabulary.
+
+    ``vocabulary`` holds the names people are commonly given (names-translator's
+    forms and every gendered name); Wikidata group members add rarer spellings.
+    """
 
     groups: Mapping[str, frozenset[int]]
     sources: tuple[str, ...]
+    members: tuple[frozenset[str], ...]
     gender: Mapping[str, str]
     vocabulary: frozenset[str]
 
@@ -66,13 +73,16 @@ def _given() -> GivenNameTable:
     data = load_table("given_names.json.gz")
     groups: dict[str, set[int]] = {}
     sources: list[str] = []
-    for gid, (source, members) in enumerate(data["groups"]):
+    members: list[frozenset[str]] = []
+    for gid, (source, group) in enumerate(data["groups"]):
         sources.append(source)
-        for sk in members:
+        members.append(frozenset(group))
+        for sk in group:
             groups.setdefault(sk, set()).add(gid)
     return GivenNameTable(
         groups={k: frozenset(v) for k, v in groups.items()},
         sources=tuple(sources),
+        members=tuple(members),
         gender=dict(data["gender"]),
         vocabulary=frozenset(data["vocabulary"]) | frozenset(data["gender"]),
     )
@@ -105,10 +115,28 @@ def given_gender(sk: str) -> Literal["m", "f", "u"] | None:
 
 
 def is_known_given(sk: str) -> bool:
-    """Whether the skeleton is a given name the tables know."""
+    """Whether the skeleton is a given name the tables know (any source)."""
     flat = _flat(sk)
     table = _given()
     return flat in table.vocabulary or flat in table.groups
+
+
+def is_common_given(sk: str) -> bool:
+    """Whether the skeleton is a commonly given name, not only a rare Wikidata spelling.
+
+    Two common names that look alike (Олена/Олеся, Лина/Лира) are evidence of two
+    people; a look-alike that is not a common name is more likely a typo.
+    """
+    return _flat(sk) in _given().vocabulary
+
+
+def given_forms(gids: frozenset[int]) -> frozenset[str]:
+    """Every skeleton of the given name groups ``gids`` (their members, united)."""
+    members = _given().members
+    out: set[str] = set()
+    for gid in gids:
+        out |= members[gid]
+    return frozenset(out)
 
 
 _FEM_ENDINGS = ("a", "ia", "na", "ina")
@@ -118,14 +146,16 @@ def gender_counterpart(a: str, b: str) -> bool:
     """Brother/sister names: Олександр/Олександра, Іван/Іванна, Євген/Євгенія, Алі/Аліна.
 
     True when one skeleton is the other plus a feminine ending (or the
-    masculine ``-i`` of Валерій/Анастасій turned into ``-ia``) and the two do not
-    share a name group.
+    masculine ``-i`` of Валерій/Анастасій turned into ``-ia``), the shorter one is
+    a name the tables know as masculine (so a typo such as Ольг for Ольга, or
+    Викторияя for Виктория, is not taken for a brother's name), and the two do
+    not share a name group.
     """
     a, b = _flat(a), _flat(b)
     if not a or not b or a == b:
         return False
     short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    if len(short) < 2:
+    if len(short) < 2 or given_gender(short) not in ("m", "u") or given_gender(long_) == "m":
         return False
     hit = any(long_ == short + end for end in _FEM_ENDINGS)
     if not hit and short.endswith("i"):
@@ -133,9 +163,11 @@ def gender_counterpart(a: str, b: str) -> bool:
     if not hit and short.endswith("o"):
         hit = long_ == short[:-1] + "a"
     if not hit:
-        ga, gb = given_gender(a), given_gender(b)
         hit = (
-            {ga, gb} == {"m", "f"} and long_.startswith(short[:-1]) and len(long_) - len(short) <= 2
+            given_gender(short) == "m"
+            and given_gender(long_) == "f"
+            and long_.startswith(short[:-1])
+            and len(long_) - len(short) <= 2
         )
     return hit and not (given_groups(a) & given_groups(b))
 

@@ -41,43 +41,47 @@ __all__ = [
     "evaluate",
 ]
 
-# Log2 prior odds that two records drawn for comparison are the same person.
-PRIOR_BITS = -9.0
+# Log2 prior odds that two records found by blocking are the same person.
+PRIOR_BITS = -2.2
 
 # Bands on the probability: at or above MATCH_THRESHOLD the pair is called a
 # match, at or above REVIEW_THRESHOLD a caseworker should look at it.
 MATCH_THRESHOLD = 0.90
 REVIEW_THRESHOLD = 0.30
 
+# Fitted by tools/fit_weights.py (logistic regression on one-hot levels, full and
+# names-only pairs of the development set), rounded.  Changed by hand: a birth
+# place that differs (children are registered anew with new birthplaces, which a
+# development set rarely shows) weighs less than fitted; agreement never weighs
+# below zero; levels the set lacks (part, age_overlap, home_city) set by analogy.
 WEIGHTS: Mapping[str, Mapping[str, float]] = {
     "given_name": {
-        "same": 5.5, "translit": 5.5, "variant": 4.5, "part": 3.0, "similar_high": 2.5,
-        "similar_known": -5.0, "similar_low": 0.0, "conflict": -8.0, "conflict_known": -14.0,
-        "gender": -14.0,
-        "no_data": 0.0,
+        "same": 2.9, "translit": 2.9, "variant": 2.8, "part": 2.0, "similar_high": 2.5,
+        "similar_known": 1.1, "similar_low": 1.9, "conflict": -3.8, "conflict_known": -7.2,
+        "gender": -8.0, "no_data": 0.0,
     },
     "family_name": {
-        "same": 6.0, "translit": 6.0, "variant": 5.0, "part": 3.0, "similar_high": 3.5,
-        "similar_low": 0.0, "conflict": -4.0, "no_data": 0.0,
+        "same": 1.2, "translit": 1.5, "variant": 1.2, "part": 0.8, "similar_high": 0.3,
+        "similar_low": -1.6, "conflict": -2.7, "no_data": 0.0,
     },
     "patronymic": {
-        "same": 3.5, "translit": 3.5, "variant": 3.5, "similar_high": 1.0, "conflict": -7.0,
+        "same": 1.9, "translit": 2.0, "variant": 1.4, "similar_high": 0.0, "conflict": -7.3,
         "no_data": 0.0,
     },
     "birth_date": {
-        "exact": 9.0, "year_only": 3.0, "swap": 5.0, "one_off": 4.0, "year_off": 4.0,
-        "year_off2": 1.0, "reset": 3.0, "near": -1.0, "same_year": -2.0, "age_overlap": 1.0,
-        "conflict_near": -5.0, "conflict": -7.0, "no_data": 0.0,
+        "exact": 2.9, "year_only": 1.4, "swap": 2.0, "one_off": 1.0, "year_off": 2.2,
+        "year_off2": 0.2, "reset": 1.0, "near": -0.2, "same_year": -5.7, "age_overlap": 0.5,
+        "conflict_near": -3.4, "conflict": -7.9, "no_data": 0.0,
     },
     "sex": {
-        "same": 0.3, "conflict": -6.0, "inferred_same": 0.2, "inferred_conflict": -5.0,
+        "same": 0.1, "conflict": -6.2, "inferred_same": 0.0, "inferred_conflict": -3.7,
         "no_data": 0.0,
     },
-    "birth_place": {"same": 3.0, "similar": 1.5, "region": 1.0, "conflict": -1.5, "no_data": 0.0},
-    "home_city": {"same": 2.0, "similar": 1.0, "region": 0.5, "conflict": -0.5, "no_data": 0.0},
+    "birth_place": {"same": 1.6, "similar": 0.6, "region": -2.5, "conflict": -4.5, "no_data": 0.0},
+    "home_city": {"same": 1.0, "similar": 0.4, "region": 0.0, "conflict": -1.0, "no_data": 0.0},
 }  # fmt: skip
-SWAP_PENALTY = 0.5
-SWAPPED_TF_BITS = -3.0
+SWAP_PENALTY = 0.0
+SWAPPED_TF_BITS = -1.5
 _SWAP_ACCEPT = frozenset({"same", "transliteration", "name_variant", "similar"})
 
 

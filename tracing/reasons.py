@@ -7,7 +7,6 @@ in the reader's language; any other falls back to the matcher's English text.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,12 +33,15 @@ REASON_TEMPLATES: dict[str, Any] = {
     "name.gender_counterpart": _l(
         "%(left)s ≠ %(right)s: male and female forms of a name — different people"
     ),
+    "name.different_sex": _l("%(left)s ≠ %(right)s: a male and a female name — different people"),
     "name.different_similar": _l("%(left)s ≠ %(right)s: similar but different names"),
     "name.similar": _l(
         "%(left)s ~ %(right)s: similar spelling (similarity %(similarity)s), maybe a typo"
     ),
     "name.different": _l("%(left)s ≠ %(right)s: different %(label)s"),
     "name.swapped": _l("given and family names are swapped on one side"),
+    # any "<field>.missing"
+    "missing": _l("%(label)s: missing on one side — no evidence either way"),
     "surname.gender_form": _l("%(left)s ↔ %(right)s: male and female forms of one surname"),
     "surname.uk_ru": _l("%(left)s ↔ %(right)s: Ukrainian and Russian forms of one surname"),
     "surname.one_of_names": _l("%(left)s ↔ %(right)s: one part of a double surname agrees"),
@@ -85,15 +87,17 @@ class _Params(dict[str, str]):
 def _as_mapping(reason: Any) -> Mapping[str, Any]:
     if isinstance(reason, Mapping):
         return reason
-    if dataclasses.is_dataclass(reason) and not isinstance(reason, type):
-        return dataclasses.asdict(reason)
+    to_dict = getattr(reason, "to_dict", None)  # a matching.Reason
+    if callable(to_dict):
+        return dict(to_dict())
     raise TypeError(f"not a reason: {reason!r}")
 
 
 def reason_text(reason: Any) -> str:
     """One reason (a stored dict or a matching.Reason) as a sentence in the current language."""
     data = _as_mapping(reason)
-    template = REASON_TEMPLATES.get(str(data.get("code")))
+    code = str(data.get("code"))
+    template = REASON_TEMPLATES.get("missing" if code.endswith(".missing") else code)
     if template is None:
         return str(data.get("text", ""))
     params = _Params({k: str(v) for k, v in dict(data.get("params") or {}).items()})

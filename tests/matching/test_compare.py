@@ -69,6 +69,23 @@ def test_explain_name() -> None:
     assert matching.explain_name("Іван", "Іванна").level == "conflict"
 
 
+def test_a_typo_is_not_a_brother_or_sister_name() -> None:
+    # a doubled or dropped letter makes a longer or shorter name, not the other sex's
+    for typo, name in [("Викторияя", "Виктория"), ("Ольг", "Ольга"), ("Ван", "Ваня")]:
+        reason = matching.explain_name(typo, name)
+        assert reason.code not in ("name.gender_counterpart", "name.different_sex"), typo
+    assert matching.explain_name("Олександр", "Олександра").code == "name.gender_counterpart"
+    assert matching.explain_name("Олег", "Марія").code == "name.different_sex"
+
+
+def test_a_misspelt_form_of_the_name_is_recognised() -> None:
+    # Olexander is one letter from oleksandr, which shares a name group with Саша
+    reason = matching.explain_name("Olexander", "Саша")
+    assert reason.code == "name.variant_misspelt" and reason.weight > 0
+    # two common names a letter apart stay different names
+    assert matching.explain_name("Олена", "Олеся").level == "conflict"
+
+
 names = st.sampled_from(
     [
         "Олександр",

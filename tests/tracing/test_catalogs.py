@@ -77,3 +77,11 @@ def test_compiled_catalogs_are_not_older_than_the_sources() -> None:
         po = CATALOGS / locale / "LC_MESSAGES" / "messages.po"
         mo = po.with_suffix(".mo")
         assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime, locale
+
+
+def test_every_reason_the_matcher_gives_has_a_translated_sentence() -> None:
+    from matching.explain import reason_codes
+    from tracing.reasons import REASON_TEMPLATES
+
+    missing = reason_codes() - set(REASON_TEMPLATES)
+    assert not missing, f"reason codes shown only in English: {sorted(missing)}"
