@@ -18,14 +18,14 @@ from typing import Literal
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from matching.features import Features, NameFeat, PlaceFeat, family_feat, given_feat
+from matching.features import Features, NameFeat, PlaceFeat, family_feat, given_feat, place_feat
 from matching.names import (
     gender_counterpart,
     given_groups,
     group_source,
+    patronymic_parts,
     patronymic_variants,
     surname_frequency,
-    surname_variants,
 )
 from matching.record import BirthDate
 from matching.translit import spelling_scheme
@@ -58,7 +58,16 @@ class Comparison:
 
 
 def _no_data(fld: str) -> Comparison:
-    return Comparison(fld, "no_data", "no_data", f"{fld}.missing", {})
+    return _NO_DATA[fld]
+
+
+_NO_DATA = {
+    fld: Comparison(fld, "no_data", "no_data", f"{fld}.missing", {})
+    for fld in (
+        "given_name", "family_name", "patronymic", "birth_date", "sex", "birth_place",
+        "home_city",
+    )
+}  # fmt: skip
 
 
 def name_similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -90,13 +99,16 @@ _RANK = {
 
 
 _COMMON_VARIANT_SIMILARITY = 0.88
+_FORM_CUTOFF = 0.65
 
 
 def _best_form(names: frozenset[str], forms: frozenset[str]) -> float:
-    """Best similarity of any of ``names`` to any of ``forms`` (other spellings of a name)."""
+    """Best similarity of any of ``names`` to any of ``forms`` (other spellings of a name);
+    0 below the similarity at which a closer form would change the level."""
     best = 0.0
     for x in names:
-        found = process.extractOne(x, forms, scorer=OSA.normalized_similarity, score_cutoff=best)
+        cutoff = max(best, _FORM_CUTOFF)
+        found = process.extractOne(x, forms, scorer=OSA.normalized_similarity, score_cutoff=cutoff)
         if found is not None and found[1] > best:
             best = found[1]
     return best
@@ -109,8 +121,6 @@ def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
     if a.sks & b.sks:
         scheme = _scheme(a, b)
         return Comparison(fld, "transliteration", "translit", f"name.romanisation.{scheme}", params)
-    if gender_counterpart(a.primary, b.primary):
-        return Comparison(fld, "conflict", "gender", "name.gender_counterpart", params)
     shared = a.groups & b.groups
     if shared:
         sources = {group_source(g) for g in shared}
@@ -119,6 +129,8 @@ def _given_pair(fld: str, a: NameFeat, b: NameFeat) -> Comparison:
         return Comparison(
             fld, "name_variant", "variant", f"name.variant.{src}", {**params, "group": group}
         )
+    if gender_counterpart(a.primary, b.primary):
+        return Comparison(fld, "conflict", "gender", "name.gender_counterpart", params)
     if len(a.token_sks) > 1 or len(b.token_sks) > 1:
         common = set(a.token_sks) & set(b.token_sks)
         if common or any(
@@ -198,9 +210,7 @@ def _family_pair(a: NameFeat, b: NameFeat, counts: Mapping[str, float] | None) -
         level, key, code = "transliteration", "translit", f"name.romanisation.{_scheme(a, b)}"
     elif a.masculine and a.masculine == b.masculine:
         level, key, code = "name_variant", "variant", "surname.gender_form"
-    elif any(
-        surname_variants(x, y) for x in (a.primary, a.masculine) for y in (b.primary, b.masculine)
-    ):
+    elif a.groups & b.groups:
         level, key, code = "name_variant", "variant", "surname.uk_ru"
     else:
         return _family_disagreement(a, b, params)
@@ -214,7 +224,7 @@ def _family_disagreement(a: NameFeat, b: NameFeat, params: dict[str, str]) -> Co
     fld = "family_name"
     if (len(a.token_sks) > 1 or len(b.token_sks) > 1) and set(a.token_sks) & set(b.token_sks):
         return Comparison(fld, "name_variant", "part", "surname.one_of_names", params)
-    sim = name_similarity(a.sks | {a.masculine}, b.sks | {b.masculine})
+    sim = name_similarity(a.forms, b.forms)
     params["similarity"] = f"{sim:.2f}"
     if sim >= 0.8:
         return Comparison(fld, "similar", "similar_high", "name.similar", params)
@@ -251,9 +261,16 @@ def _family_pair_of_texts(a: str, b: str) -> Comparison:
 def compare_patronymic(a: Features, b: Features) -> Comparison:
     """Patronymics: same, transliteration, Ukrainian/Russian forms, similar, conflict."""
     fld = "patronymic"
-    pa, pb = a.patronymic, b.patronymic
-    if pa is None or pb is None:
+    if a.patronymic is None or b.patronymic is None:
         return _no_data(fld)
+    return _patronymic_pair_of_texts(a.patronymic.raw, b.patronymic.raw)
+
+
+@lru_cache(maxsize=262144)
+def _patronymic_pair_of_texts(left: str, right: str) -> Comparison:
+    fld = "patronymic"
+    pa, pb = given_feat(left), given_feat(right)
+    sa, sb = patronymic_parts(pa.primary)[0], patronymic_parts(pb.primary)[0]
     params = {"left": pa.raw, "right": pb.raw}
     if pa.norm == pb.norm:
         return Comparison(fld, "same", "same", "patronymic.same", params)
@@ -261,14 +278,11 @@ def compare_patronymic(a: Features, b: Features) -> Comparison:
         return Comparison(
             fld, "transliteration", "translit", f"name.romanisation.{_scheme(pa, pb)}", params
         )
-    sa, sb = a.patronymic_stem, b.patronymic_stem
     if patronymic_variants(pa.primary, pb.primary) or (sa and sa == sb):
         return Comparison(fld, "name_variant", "variant", "patronymic.variant", params)
     if sa and sb and given_groups(sa) & given_groups(sb):
         return Comparison(fld, "name_variant", "variant", "patronymic.variant", params)
-    left = frozenset({sa}) if sa else pa.sks
-    right = frozenset({sb}) if sb else pb.sks
-    sim = name_similarity(left, right)
+    sim = name_similarity(frozenset({sa}) if sa else pa.sks, frozenset({sb}) if sb else pb.sks)
     params["similarity"] = f"{sim:.2f}"
     if sim >= 0.75:
         return Comparison(fld, "similar", "similar_high", "name.similar", params)
@@ -352,6 +366,13 @@ def compare_place(fld: str, a: PlaceFeat | None, b: PlaceFeat | None) -> Compari
     """Settlements through the gazetteer: same place, same region, similar, conflict."""
     if a is None or b is None:
         return _no_data(fld)
+    return _place_pair_of_texts(fld, a.raw, b.raw)
+
+
+@lru_cache(maxsize=262144)
+def _place_pair_of_texts(fld: str, left: str, right: str) -> Comparison:
+    a, b = place_feat(left), place_feat(right)
+    assert a is not None and b is not None
     params = {"left": a.raw, "right": b.raw}
     if a.keys & b.keys or (a.ref.ids & b.ref.ids):
         code = "place.same" if a.keys & b.keys and a.raw == b.raw else "place.same_gazetteer"

@@ -20,6 +20,7 @@ from matching.names import (
     is_common_given,
     is_known_given,
     patronymic_parts,
+    surname_groups,
     surname_masculine,
 )
 from matching.normalize import normalize_text, tokens
@@ -27,7 +28,15 @@ from matching.places import PlaceRef, flat_keys, resolve_place, resolve_region
 from matching.record import BirthDate, Record
 from matching.translit import skeleton
 
-__all__ = ["Features", "NameFeat", "PlaceFeat", "prepare"]
+__all__ = [
+    "Features",
+    "NameFeat",
+    "PlaceFeat",
+    "family_feat",
+    "given_feat",
+    "place_feat",
+    "prepare",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +48,14 @@ class NameFeat:
     primary: str
     sks: frozenset[str]
     token_sks: tuple[str, ...]
-    groups: frozenset[int]
+    groups: frozenset[int]  # given-name groups, or Ukrainian/Russian surname pairs
     gender: Literal["m", "f", "u"] | None
     known: bool
     masculine: str = ""
     form_sex: Sex | None = None
     # given names: every spelling of the name's groups (to see a typo of another
-    # form: Olexander vs Саша's group member oleksandr), and whether it is common
+    # form: Olexander vs Саша's group member oleksandr), and whether it is common;
+    # family names: the skeletons with the masculine form
     forms: frozenset[str] = frozenset()
     common: bool = False
 
@@ -65,7 +75,6 @@ class Features:
     given: tuple[NameFeat, ...]
     family: tuple[NameFeat, ...]
     patronymic: NameFeat | None
-    patronymic_stem: str
     sex: Literal["male", "female", "other"] | None
     inferred_sex: Sex | None
     inferred_from: str
@@ -116,16 +125,17 @@ def family_feat(text: str) -> NameFeat:
         primary=primary,
         sks=sks,
         token_sks=toks,
-        groups=frozenset(),
+        groups=surname_groups(primary) | surname_groups(masc),
         gender=None,
         known=False,
         masculine=masc,
         form_sex=form_sex,
+        forms=sks | {masc},
     )
 
 
 @lru_cache(maxsize=65536)
-def _place(text: str | None) -> PlaceFeat | None:
+def place_feat(text: str | None) -> PlaceFeat | None:
     if not text:
         return None
     return PlaceFeat(raw=text, ref=resolve_place(text), keys=flat_keys(text))
@@ -188,7 +198,7 @@ def prepare(record: Record) -> Features:
     given = tuple(given_feat(t) for t in dict.fromkeys(given_texts) if normalize_text(t))
     family = tuple(family_feat(t) for t in dict.fromkeys(family_texts) if normalize_text(t))
     pat = given_feat(patronymic) if patronymic and normalize_text(patronymic) else None
-    stem, pat_sex = patronymic_parts(pat.primary) if pat else ("", None)
+    pat_sex = patronymic_parts(pat.primary)[1] if pat else None
 
     inferred: Sex | None = None
     source = ""
@@ -207,13 +217,12 @@ def prepare(record: Record) -> Features:
         given=given,
         family=family,
         patronymic=pat,
-        patronymic_stem=stem,
         sex=record.sex,
         inferred_sex=inferred,
         inferred_from=source,
         dob=record.date_of_birth,
         years=record.birth_years(),
-        birth_place=_place(record.birth_place),
-        home=_place(home_text),
+        birth_place=place_feat(record.birth_place),
+        home=place_feat(home_text),
         home_regions=home_regions,
     )

@@ -7,15 +7,17 @@ those — never all pairs.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from matching.explain import MatchResult
+from matching.explain import MatchResult, build_result
 from matching.features import Features, prepare
 from matching.keys import feature_keys
-from matching.matcher import as_record, compare_prepared
+from matching.matcher import as_record
 from matching.record import Record
+from matching.score import evaluate
 
 __all__ = ["Index"]
 
@@ -66,9 +68,10 @@ class Index:
     ) -> list[tuple[str, MatchResult]]:
         """The ``top`` best-scoring blocked candidates, best first (ties by id)."""
         q = prepare(as_record(query))
-        scored = []
-        for pos in self._positions(q):
-            result = compare_prepared(q, self._features[pos], surname_counts=self.surname_counts)
-            scored.append((self._ids[pos], result))
-        scored.sort(key=lambda item: (-item[1].score, item[0]))
-        return scored[:top]
+        scored = [
+            (evaluate(q, self._features[pos], self.surname_counts), self._ids[pos])
+            for pos in self._positions(q)
+        ]
+        # reasons are built only for the few kept
+        best = heapq.nsmallest(top, scored, key=lambda item: (-item[0].probability, item[1]))
+        return [(rid, build_result(s)) for s, rid in best]

@@ -17,7 +17,7 @@ from matching.score import WEIGHTS, evaluate
 
 __all__ = ["MATCHER_VERSION", "as_record", "compare", "compare_prepared", "explain_name"]
 
-MATCHER_VERSION = "1.0.0"
+MATCHER_VERSION = "1.1.0"
 
 
 def as_record(value: Record | Mapping[str, Any]) -> Record:

@@ -38,6 +38,7 @@ __all__ = [
     "patronymic_parts",
     "patronymic_variants",
     "surname_frequency",
+    "surname_groups",
     "surname_masculine",
     "surname_variants",
 ]
@@ -243,11 +244,16 @@ def surname_masculine(sk: str) -> tuple[str, Sex | None]:
     return flat, None
 
 
+@lru_cache(maxsize=65536)
+def surname_groups(sk: str) -> frozenset[int]:
+    """Ids of the Ukrainian/Russian surname pairs a surname skeleton belongs to."""
+    groups, _ = _surnames()
+    return groups.get(_flat(sk), frozenset())
+
+
 def surname_variants(a: str, b: str) -> bool:
     """Whether two surname skeletons are Ukrainian/Russian forms of one surname."""
-    groups, _ = _surnames()
-    ga = groups.get(_flat(a), frozenset())
-    return bool(ga and ga & groups.get(_flat(b), frozenset()))
+    return bool(surname_groups(a) & surname_groups(b))
 
 
 # Share of the population carrying a surname of a given rank (Zipf, s=1) and the

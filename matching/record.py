@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
@@ -49,6 +50,16 @@ class BirthDate:
     year: int
     month: int | None = None
     day: int | None = None
+    text: str = dataclasses.field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.month is None:
+            text = f"{self.year:04d}"
+        elif self.day is None:
+            text = f"{self.year:04d}-{self.month:02d}"
+        else:
+            text = f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        object.__setattr__(self, "text", text)  # formatted once: reasons quote it often
 
     @property
     def precision(self) -> Literal["year", "month", "day"]:
@@ -57,11 +68,7 @@ class BirthDate:
         return "month" if self.month is not None else "year"
 
     def __str__(self) -> str:
-        if self.month is None:
-            return f"{self.year:04d}"
-        if self.day is None:
-            return f"{self.year:04d}-{self.month:02d}"
-        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        return self.text
 
 
 def parse_birth_date(value: str, field: str = "date_of_birth") -> BirthDate:

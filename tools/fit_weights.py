@@ -6,9 +6,10 @@ term-frequency bits) is the discriminative counterpart of Fellegi–Sunter's
 m/u estimation; its coefficients divided by ln 2 are match weights in bits.
 Each pair is used twice: with full records and with birth date, place and sex
 hidden, so the weights serve names-only comparisons too.  The printed table is
-pasted into ``matching/score.py`` (rounded) after review.
+pasted into ``matching/score.py`` (rounded) after review.  Needs numpy and scipy
+(``pip install numpy scipy``; not dependencies of the package).
 
-    python tools/fit_weights.py PATH/TO/bench/data [more labelled dirs ...]
+    python tools/fit_weights.py PATH/TO/bench/data [more labelled dirs ...] [--l2 1.0]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,33 +61,45 @@ def rows(data: Path) -> list[tuple[dict[str, float], int]]:
     return out
 
 
-def fit(
-    data: list[tuple[dict[str, float], int]], l2: float = 0.02, epochs: int = 300
-) -> dict[str, float]:
-    w: dict[str, float] = {}
-    for x, _ in data:
-        for k in x:
-            w.setdefault(k, 0.0)
-    n = len(data)
-    lr = 0.5
-    for _ in range(epochs):
-        grad = dict.fromkeys(w, 0.0)
-        for x, y in data:
-            z = sum(w[k] * v for k, v in x.items())
-            p = 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
-            for k, v in x.items():
-                grad[k] += (p - y) * v
-        for k in w:
-            reg = 0.0 if k == "prior" else l2 * w[k]
-            w[k] -= lr * (grad[k] / n + reg)
-    return {k: v / math.log(2) for k, v in w.items()}
+def fit(data: list[tuple[dict[str, float], int]], l2: float = 1.0) -> dict[str, float]:
+    """L2-regularised logistic regression (L-BFGS); coefficients in bits."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    names = sorted({k for x, _ in data for k in x if k != "prior"})
+    col = {k: i for i, k in enumerate(names)}
+    x = np.zeros((len(data), len(names) + 1))
+    x[:, -1] = 1.0  # the intercept: the prior, not regularised
+    for i, (row, _) in enumerate(data):
+        for k, v in row.items():
+            if k != "prior":
+                x[i, col[k]] = v
+    y = np.array([label for _, label in data], dtype=float)
+
+    def loss(w: Any) -> tuple[float, Any]:
+        z = x @ w
+        grad = x.T @ (1.0 / (1.0 + np.exp(-z)) - y)
+        grad[:-1] += l2 * w[:-1]
+        value = np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * np.sum(w[:-1] ** 2)
+        return float(value), grad
+
+    w = minimize(loss, np.zeros(x.shape[1]), jac=True, method="L-BFGS-B").x / math.log(2)
+    out = {k: float(w[i]) for k, i in col.items()}
+    out["prior"] = float(w[-1])
+    return out
 
 
 def main() -> None:
+    args = sys.argv[1:]
+    l2 = 1.0
+    if "--l2" in args:
+        at = args.index("--l2")
+        l2 = float(args[at + 1])
+        del args[at : at + 2]
     data: list[tuple[dict[str, float], int]] = []
-    for d in sys.argv[1:]:
+    for d in args:
         data += rows(Path(d))
-    bits = fit(data)
+    bits = fit(data, l2)
     for fld, levels in WEIGHTS.items():
         print(fld, {k: round(bits.get(f"{fld}.{k}", 0.0), 2) for k in levels if k != "no_data"})
     print(
