@@ -246,6 +246,7 @@ def test_a_rejected_pair_stays_rejected_after_a_rebuild_unless_a_record_changes(
     ngo: Organization,
     make_user: Callable[..., User],
     add_record: Callable[..., PersonRecord],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     a = add_record(ngo, **CHILD)
     b = add_record(ngo, **{**CHILD, "given_name": "Александр", "birth_date": date(2014, 5, 3)})
@@ -258,12 +259,15 @@ def test_a_rejected_pair_stays_rejected_after_a_rebuild_unless_a_record_changes(
     assert _decide(client, suggestion, "reject", reason="sibling").status_code == 302
 
     db.session.expire_all()  # the decision was made in the request's own session
+    # ...even when the rebuild follows a matcher upgrade
+    monkeypatch.setattr(linking, "MATCHER_VERSION", "99.0.0")
     count = rebuild.rebuild(workers=0)
     db.session.expire_all()
     assert count >= 1
     s = db.session.get(Suggestion, suggestion.id)
     assert s is not None and s.status is SuggestionStatus.REJECTED
     assert s.decisions[0].reason is not None
+    assert s.matcher_version == "99.0.0"  # re-scored by the new matcher all the same
 
     # A material change (a corrected birth date) brings the pair back for review.
     record = db.session.get(PersonRecord, b.id)
@@ -636,3 +640,155 @@ def test_reasons_are_shown_in_the_readers_language(
     assert "українська й російська форми одного імені" in uk
     assert "украинская и русская формы одного имени" in ru
     assert "Ukrainian and Russian forms of one name" in en
+
+
+def _edit(client: FlaskClient, record: PersonRecord, **changes: Any) -> Any:
+    """Post the record's edit form as the page shows it, with ``changes`` applied."""
+    url = f"/cases/records/{record.id}/edit"
+    page = client.get(url).get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page)
+    assert version, "the form carries the version it was read at"
+    form = {
+        "version": version.group(1),
+        "kind": record.kind.value,
+        "given_name": record.given_name,
+        "family_name": record.family_name or "",
+        "patronymic": record.patronymic or "",
+        "sex": record.sex.value if record.sex else "",
+        "birth": record.birth_date.isoformat() if record.birth_date else "",
+        "birth_place": record.birth_place or "",
+        "consent_tracing": "y" if record.consent_tracing else "",
+        "consent_sharing": "y" if record.consent_sharing else "",
+        **changes,
+    }
+    return post_form(client, url, {k: v for k, v in form.items() if v != ""})
+
+
+def test_a_caseworkers_correction_repairs_and_withdrawn_consent_leaves_the_queue(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Ірина", "sex": Sex.FEMALE})
+    assert _pair(a, b) is None  # a different child
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    # The name was typed wrongly: corrected, the pair is suggested in the same request.
+    assert _edit(client, b, given_name="Александр", sex="male").status_code == 302
+    db.session.expire_all()
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    sid = suggestion.id
+    assert f"/cases/suggestions/{sid}" in client.get("/cases/").get_data(as_text=True)
+
+    # The family withdraws consent to tracing: the pair leaves the queue and is not kept.
+    b = db.session.get(PersonRecord, b.id)  # type: ignore[assignment]
+    assert _edit(client, b, consent_tracing="").status_code == 302
+    db.session.expire_all()
+    assert _pair(a, b) is None
+    assert client.get(f"/cases/suggestions/{sid}").status_code == 404
+
+
+def test_editing_a_record_someone_else_changed_meanwhile_is_a_conflict(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    record = add_record(ngo, **CHILD)
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    url = f"/cases/records/{record.id}/edit"
+    stale = re.search(r'name="version"[^>]*value="(\d+)"', client.get(url).get_data(as_text=True))
+    assert stale
+    assert _edit(client, record, birth_place="Бердянськ").status_code == 302  # another edit
+    db.session.expire_all()
+    lost = post_form(
+        client,
+        url,
+        {"version": stale.group(1), "kind": "sought", "given_name": "Олексій", "sex": "male"},
+    )
+    assert lost.status_code == 409
+    assert "Олексій" in lost.get_data(as_text=True)  # what was typed is kept
+    db.session.expire_all()
+    kept = db.session.get(PersonRecord, record.id)
+    assert kept is not None and kept.given_name == "Олександр" and kept.birth_place == "Бердянськ"
+
+
+def test_a_finding_paired_with_two_reports_of_one_child_becomes_one_question(
+    app: Flask,
+    client: FlaskClient,
+    intake_org: Organization,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    mother = add_record(intake_org, **CHILD)
+    found = add_record(
+        ngo,
+        **{**CHILD, "given_name": "Aleksandr", "family_name": "Shevchenko"},
+        kind=RecordKind.FOUND,
+        consent_sharing=True,
+    )
+    grandmother = add_record(intake_org, **{**CHILD, "patronymic": None})
+    assert _pair(mother, found) is not None and _pair(grandmother, found) is not None
+    duplicate = _pair(mother, grandmother)
+    assert duplicate is not None
+    u1, u2 = make_user(Role.CASEWORKER, intake_org), make_user(Role.CASEWORKER, intake_org)
+    db.session.commit()
+    login(client, u1)
+    _decide(client, duplicate, "confirm")
+    other = app.test_client()
+    login(other, u2)
+    _decide(other, duplicate, "approve")
+    db.session.expire_all()
+
+    def questions() -> list[Suggestion]:
+        return [p for p in (_pair(found, mother), _pair(found, grandmother)) if p is not None]
+
+    assert len(questions()) == 1  # the two reports are one child: one question remains
+    rebuild.rebuild(workers=0)
+    db.session.expire_all()
+    assert len(questions()) == 1  # and a rebuild, scoring record by record, keeps it so
+
+
+def test_a_pair_rescored_while_open_offers_the_same_answer_again(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    a = add_record(ngo, **CHILD)
+    b = add_record(ngo, **{**CHILD, "given_name": "Александр", "birth_place": None})
+    suggestion = _pair(a, b)
+    assert suggestion is not None
+    sid = suggestion.id
+    login(client, make_user(Role.CASEWORKER, ngo))
+    db.session.commit()
+    url = f"/cases/suggestions/{sid}"
+    seen = re.search(r'name="version" value="(\d+)"', client.get(url).get_data(as_text=True))
+    assert seen
+    token = csrf_token(client, url)
+    # Meanwhile an import adds the birth place: the pair is re-scored, still undecided.
+    record = db.session.get(PersonRecord, b.id)
+    assert record is not None
+    record.birth_place = "Маріуполь"
+    linking.records_changed([record])
+    db.session.commit()
+    answer = {"csrf_token": token, "version": seen.group(1), "verdict": "reject"}
+    lost = client.post(f"{url}/decide", data={**answer, "reason": "sibling", "note": "Брат"})
+    assert lost.status_code == 409
+    page = lost.get_data(as_text=True)
+    assert "Брат" in page and 'name="verdict" value="reject"' in page
+    retry = re.search(r'name="version" value="(\d+)"', page)
+    assert retry and retry.group(1) != seen.group(1)
+    again = client.post(
+        f"{url}/decide",
+        data={**answer, "version": retry.group(1), "reason": "sibling", "note": "Брат"},
+    )
+    assert again.status_code == 302
+    db.session.expire_all()
+    decided = db.session.get(Suggestion, sid)
+    assert decided is not None and decided.status is SuggestionStatus.REJECTED

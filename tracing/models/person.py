@@ -132,10 +132,6 @@ class PersonRecord(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own API
 
     @property
-    def may_be_matched(self) -> bool:
-        return self.consent_tracing or self.tracing_override_reason is not None
-
-    @property
     def display_name(self) -> str:
         parts = [self.family_name, self.given_name, self.patronymic]
         named = " ".join(p for p in parts if p)

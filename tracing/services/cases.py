@@ -30,6 +30,7 @@ from tracing.models import (
 )
 from tracing.partial_dates import parse_iso
 from tracing.services.audit import audit
+from tracing.services.visibility import visible_to
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,7 @@ def visible_records(user: User) -> sa.Select[PersonRecord]:
     return (
         sa.select(PersonRecord)
         .join(Organization, Organization.id == PersonRecord.org_id)
-        .where(
-            sa.or_(
-                PersonRecord.org_id == user.org_id,
-                sa.and_(PersonRecord.consent_sharing.is_(True), Organization.verified.is_(True)),
-            )
-        )
+        .where(visible_to(user.org_id))
     )
 
 
@@ -197,13 +193,17 @@ def update_record(
 
     if record.version != seen_version:
         raise StaleRecordError
+    access = (record.consent_tracing, record.consent_sharing)
     _apply_fields(record, fields)
     try:
         db.session.flush()
     except StaleDataError:
         raise StaleRecordError from None
     audit(AuditTag.RECORD_UPDATE, record)
-    linking.records_changed([record])
+    # a consent change alters who may be paired with whom: re-pair even if no name changed
+    linking.records_changed(
+        [record], force=access != (record.consent_tracing, record.consent_sharing)
+    )
 
 
 def override_tracing_consent(user: User, record: PersonRecord, reason: str) -> None:

@@ -92,9 +92,13 @@ def match_mapping(record: Any, alternate_names: list[str] | None = None) -> dict
 
 
 def material_hash(mapping: dict[str, Any]) -> str:
-    """Changes exactly when something the matcher reads changes."""
+    """Changes exactly when something the matcher reads changes.
+
+    Not with the matcher's version: a rejection holds for the records as they were
+    judged, and a matcher upgrade does not change a record.
+    """
     material = {k: v for k, v in mapping.items() if k != "id"}
-    payload = json.dumps([MATCHER_VERSION, material], sort_keys=True, ensure_ascii=False)
+    payload = json.dumps(material, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
@@ -118,7 +122,12 @@ def refresh_profile(record: PersonRecord, *, force: bool = False) -> tuple[Match
     mapping = match_mapping(record)
     digest = material_hash(mapping)
     profile = db.session.get(MatchProfile, record.id)
-    if profile is not None and profile.material_hash == digest and not force:
+    if (
+        profile is not None
+        and profile.material_hash == digest
+        and profile.matcher_version == MATCHER_VERSION
+        and not force
+    ):
         return profile, False
     if profile is None:
         profile = MatchProfile(record_id=record.id, group_id=record.id)
@@ -419,6 +428,69 @@ def sync_suggestions(
     return gained
 
 
+def linked_records() -> list[int]:
+    """Records linked with at least one other record as one person."""
+    shared = (
+        sa.select(MatchProfile.group_id)
+        .group_by(MatchProfile.group_id)
+        .having(sa.func.count() > 1)
+        .scalar_subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(MatchProfile.record_id).where(MatchProfile.group_id.in_(shared))
+        )
+    )
+
+
+def collapse_linked_pairs(record_ids: Iterable[int]) -> None:
+    """One question per two people: of the undecided open suggestions between the same two
+    linked groups (two reports of one child, each paired with the same finding), keep the
+    best; none at all when a pair of those groups already carries a decision."""
+    ids = list(record_ids)
+    for start in range(0, len(ids), _COLLAPSE_CHUNK):
+        _collapse(ids[start : start + _COLLAPSE_CHUNK])
+
+
+_COLLAPSE_CHUNK = 2000
+
+
+def _collapse(ids: list[int]) -> None:
+    decided = Suggestion.decisions.any().label("decided")
+    rows = db.session.execute(
+        sa.select(
+            Suggestion.id, Suggestion.left_id, Suggestion.right_id, Suggestion.score,
+            Suggestion.status, decided,
+        ).where(sa.or_(Suggestion.left_id.in_(ids), Suggestion.right_id.in_(ids)))
+    ).all()  # fmt: skip
+    members = {r.left_id for r in rows} | {r.right_id for r in rows}
+    group = {
+        row.record_id: row.group_id
+        for row in db.session.execute(
+            sa.select(MatchProfile.record_id, MatchProfile.group_id).where(
+                MatchProfile.record_id.in_(members)
+            )
+        )
+    }
+    by_groups: dict[tuple[int, int], list[Any]] = {}
+    for row in rows:
+        pair = sorted((group.get(row.left_id, row.left_id), group.get(row.right_id, row.right_id)))
+        by_groups.setdefault((pair[0], pair[1]), []).append(row)
+    drop: list[int] = []
+    for same_question in by_groups.values():
+        undecided = [
+            r for r in same_question if r.status is SuggestionStatus.OPEN and not r.decided
+        ]
+        keep = (
+            None
+            if len(undecided) < len(same_question)
+            else max(undecided, key=lambda r: (r.score, -r.id))
+        )
+        drop.extend(r.id for r in undecided if r is not keep)
+    if drop:
+        db.session.execute(sa.delete(Suggestion).where(Suggestion.id.in_(drop)))
+
+
 def suggest_for(record: PersonRecord) -> set[int]:
     """Score one record's candidates and store its suggestions (after its keys are fresh)."""
     keys = db.session.scalars(
@@ -428,7 +500,9 @@ def suggest_for(record: PersonRecord) -> set[int]:
     sides = load_sides([record.id, *ids])
     subject = sides.pop(record.id)
     scores = score_pairs(subject, sides.values())
-    return sync_suggestions([record.id], scores, higher_only=False)
+    gained = sync_suggestions([record.id], scores, higher_only=False)
+    collapse_linked_pairs([record.id])
+    return gained
 
 
 def records_changed(records: list[PersonRecord], *, force: bool = False) -> set[int]:
@@ -475,6 +549,8 @@ def link_as_one_person(left: PersonRecord, right: PersonRecord) -> list[PersonRe
             ~Suggestion.decisions.any(),
         )
     )
+    # pairs each member had with the same outside person are now one question
+    collapse_linked_pairs(members)
     return reload_with_names(members)
 
 

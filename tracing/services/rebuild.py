@@ -213,6 +213,9 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
             progress(len(ids))
         run.phase, run.last_record_id = ("pairs", 0) if phase == "keys" else ("done", 0)
         if phase == "pairs":
+            # pairs were scored record by record: linked reports of one child each met
+            # the same other record; one question per two people remains
+            linking.collapse_linked_pairs(linking.linked_records())
             run.finished_at = utcnow()
         db.session.commit()
         _refresh_statistics()

@@ -32,6 +32,7 @@ from tracing.models import (
 )
 from tracing.services import lifecycle
 from tracing.services.audit import audit
+from tracing.services.visibility import matchable, visible_to
 
 UNDO_WINDOW = timedelta(minutes=30)
 
@@ -52,16 +53,10 @@ def visible_suggestions(user: User) -> sa.Select[Suggestion]:
     """Suggestions about this user's organisation's records, whose other side they may see.
 
     Another organisation's record is visible only when its sharing consent allows it and
-    that organisation is verified.
+    that organisation is verified; both records must still be matchable.
     """
     left, right = aliased(PersonRecord), aliased(PersonRecord)
     left_org, right_org = aliased(Organization), aliased(Organization)
-
-    def visible(rec: type[PersonRecord], org: type[Organization]) -> sa.ColumnElement[bool]:
-        return sa.or_(
-            rec.org_id == user.org_id,
-            sa.and_(rec.consent_sharing.is_(True), org.verified.is_(True)),
-        )
 
     return (
         sa.select(Suggestion)
@@ -71,8 +66,11 @@ def visible_suggestions(user: User) -> sa.Select[Suggestion]:
         .join(right_org, right_org.id == right.org_id)
         .where(
             sa.or_(left.org_id == user.org_id, right.org_id == user.org_id),
-            visible(left, left_org),
-            visible(right, right_org),
+            visible_to(user.org_id, left, left_org),
+            visible_to(user.org_id, right, right_org),
+            # consent withdrawn since the pair was suggested: out of every queue
+            matchable(left),
+            matchable(right),
         )
     )
 

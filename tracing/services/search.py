@@ -18,6 +18,7 @@ from tracing.db import db
 from tracing.models import AuditTag, Organization, PersonRecord, User
 from tracing.services import linking
 from tracing.services.audit import audit
+from tracing.services.visibility import visible_to
 
 SEARCH_CANDIDATES = 500
 
@@ -60,13 +61,6 @@ def query_mapping(query: SearchQuery) -> dict[str, Any]:
     return mapping
 
 
-def _visible(user: User) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        PersonRecord.org_id == user.org_id,
-        sa.and_(PersonRecord.consent_sharing.is_(True), Organization.verified.is_(True)),
-    )
-
-
 def search(user: User, query: SearchQuery, *, limit: int = 25) -> list[Hit]:
     mapping = query_mapping(query)
     keys = linking.record_keys(mapping)
@@ -77,7 +71,7 @@ def search(user: User, query: SearchQuery, *, limit: int = 25) -> list[Hit]:
     records = db.session.scalars(
         sa.select(PersonRecord)
         .join(Organization, Organization.id == PersonRecord.org_id)
-        .where(PersonRecord.id.in_(ids), _visible(user))
+        .where(PersonRecord.id.in_(ids), visible_to(user.org_id))
         .options(
             selectinload(PersonRecord.alternate_names), selectinload(PersonRecord.organization)
         )

@@ -235,7 +235,7 @@ def upsert_record() -> ResponseReturnValue:
     step, record = write(data, existing, Writer(org=org, token=token), known)
     assert record is not None
     if step.outcome is not Outcome.UNCHANGED:
-        linking.records_changed([record])
+        linking.records_changed([record], force=step.consent_changed)
     resolve_links(org.id)
     db.session.commit()
     payload = {

@@ -203,6 +203,7 @@ def _write_all(
     existing = find_records(org.id, [r.source_record_id for r in records])
     known = known_note_ids([r.id for r in existing.values()])
     changed: dict[int, PersonRecord] = {}
+    consent_changed: dict[int, PersonRecord] = {}
     counts: Counter[str] = Counter()
     # People first, then notes that stand on their own (they may name a person above).
     for record in sorted(records, key=lambda r: r.note_only):
@@ -214,10 +215,13 @@ def _write_all(
         if not record.note_only:
             counts[step.outcome.value] += 1
         counts["notes"] += len(step.new_notes)
-        if step.outcome is not Outcome.UNCHANGED or step.new_notes:
+        if step.consent_changed:
+            consent_changed[written.id] = written
+        elif step.outcome is not Outcome.UNCHANGED or step.new_notes:
             changed[written.id] = written
     report.counts = counts
     linking.records_changed(list(changed.values()))
+    linking.records_changed(list(consent_changed.values()), force=True)
     # After matching, so a pair the source itself links is settled rather than suggested.
     resolve_links(org.id)
 

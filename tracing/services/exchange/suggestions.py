@@ -17,13 +17,7 @@ from tracing.db import db
 from tracing.models import Organization, PersonRecord, Suggestion
 from tracing.reasons import reason_text
 from tracing.services.exchange.exporter import BadCursor
-
-
-def _visible(record: Any, org: Any, org_id: int) -> sa.ColumnElement[bool]:
-    return sa.or_(
-        record.org_id == org_id,
-        sa.and_(record.consent_sharing.is_(True), org.verified.is_(True)),
-    )
+from tracing.services.visibility import matchable, visible_to
 
 
 def suggestions_for_org(
@@ -49,8 +43,10 @@ def suggestions_for_org(
         .where(
             Suggestion.id > after,
             sa.or_(left.org_id == org.id, right.org_id == org.id),
-            _visible(left, left_org, org.id),
-            _visible(right, right_org, org.id),
+            visible_to(org.id, left, left_org),
+            visible_to(org.id, right, right_org),
+            matchable(left),
+            matchable(right),
         )
         .order_by(Suggestion.id)
         .limit(limit + 1)

@@ -76,6 +76,11 @@ class Plan:
     # The stored version is as new or newer, and differs: the row was not applied.
     stale: bool = False
 
+    @property
+    def consent_changed(self) -> bool:
+        """Who may be paired with the record changed: its pairs are recomputed."""
+        return bool(self.changes.keys() & {"consent_tracing", "consent_sharing"})
+
 
 def find_records(org_id: int, source_ids: list[str]) -> dict[str, PersonRecord]:
     found: dict[str, PersonRecord] = {}
