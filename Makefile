@@ -30,7 +30,9 @@ run: install
 	$(BIN)/alembic upgrade head
 	$(BIN)/flask demo seed --if-empty
 	@$(BIN)/flask demo logins
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@# the periodic jobs (queued imports, retention) every minute, for as long as the app runs
+	@(while sleep 60; do $(BIN)/flask jobs run >/dev/null 2>&1; done) & jobs=$$!; \
+	trap 'kill $$jobs' EXIT; $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -20,6 +20,7 @@ orgs_cli = AppGroup("orgs", help="Manage organisations.")
 demo_cli = AppGroup("demo", help="Demo data for a first look.")
 exchange_cli = AppGroup("exchange", help="Record exchange: queued imports.")
 match_cli = AppGroup("match", help="Match keys and suggestions.")
+jobs_cli = AppGroup("jobs", help="Periodic work: queued imports and data retention.")
 
 
 @match_cli.command("rebuild")
@@ -128,6 +129,25 @@ def run_pending_command() -> None:
         click.echo("no queued imports")
 
 
+@jobs_cli.command("run")
+def jobs_command() -> None:
+    """The periodic work (run it every minute or so, from cron or a systemd timer): import
+    queued files, then forget what is no longer needed — unfinished family reports past
+    their time, expired wrong-code counts, import previews nobody committed."""
+    from tracing.services import drafts, throttle
+    from tracing.services.exchange.importer import purge_abandoned_previews
+
+    run_pending_command.callback()  # type: ignore[misc]
+    cfg = current_app.config
+    purged = {
+        "drafts": drafts.purge_expired_drafts(cfg["DRAFT_TTL_HOURS"]),
+        "wrong codes": throttle.purge_old_failures(),
+        "previews": purge_abandoned_previews(cfg["PREVIEW_TTL_HOURS"]),
+    }
+    db.session.commit()
+    click.echo("purged: " + ", ".join(f"{n} {what}" for what, n in purged.items()))
+
+
 @match_cli.command("decisions")
 @click.argument("out", type=click.File("w", encoding="utf-8"))
 def decisions_command(out: Any) -> None:
@@ -146,5 +166,5 @@ def decisions_command(out: Any) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, orgs_cli, demo_cli, match_cli, exchange_cli):
+    for group in (users_cli, orgs_cli, demo_cli, match_cli, exchange_cli, jobs_cli):
         app.cli.add_command(group)

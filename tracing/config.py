@@ -35,6 +35,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_LOGIN": "10 per minute",
     # Unfinished family reports are forgotten after this long.
     "DRAFT_TTL_HOURS": 24,
+    # Import previews nobody committed are deleted after this long (with the file).
+    "PREVIEW_TTL_HOURS": 24,
     "PAGE_SIZE": 50,
     # Record exchange: API rate limit per token, import limits, PFIF id domain.
     "RATELIMIT_API": "300 per minute",
@@ -46,6 +48,8 @@ DEFAULTS: dict[str, Any] = {
     "EXCHANGE_PFIF_DOMAIN": "tracing.local",
     # Who approves a confirmed match: "peer" (any other caseworker) or "supervisor".
     "SECOND_REVIEWER": "peer",
+    # Where the quick-exit link on the family pages leads (a harmless everyday site).
+    "QUICK_EXIT_URL": "https://www.google.com/",
 }
 
 _BOOL = {

@@ -9,7 +9,7 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
-from flask import Flask, abort, current_app, request, session
+from flask import Flask, abort, current_app, g, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_limiter import Limiter
@@ -80,15 +80,28 @@ def _load_user(user_id: str) -> User | None:
     last_seen, created = row.last_seen_at, row.created_at
     idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
     lifetime = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    # Both changes ride on the request's transaction: a request that does not commit
-    # (a plain GET) simply leaves them to be redone next time.
+    # Both changes ride on the request's transaction; a request that does not commit
+    # (a plain GET) has them saved after it (_save_session_activity).
     if now - last_seen > idle or now - created > lifetime:
         db.session.delete(row)
+        g.session_touched = True
         return None
     if now - last_seen > _TOUCH_EVERY:
         row.last_seen_at = now
+        g.session_touched = True
     user = row.user
     return user if user.active else None
+
+
+def _save_session_activity(response: Response) -> Response:
+    """Save a session's touch or expiry after a page that only reads.
+
+    Views that change data commit themselves (and the touch with it); a GET view has
+    nothing of its own to commit, so without this an active reader would be signed out.
+    """
+    if g.get("session_touched") and request.method in ("GET", "HEAD"):
+        db.session.commit()
+    return response
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -142,6 +155,7 @@ def init_app(app: Flask) -> None:
     app.config["RATELIMIT_ENABLED"] = app.config.get("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
     app.after_request(_security_headers)
+    app.after_request(_save_session_activity)
 
     @app.context_processor
     def _logout_token() -> dict[str, object]:

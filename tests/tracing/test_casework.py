@@ -45,6 +45,9 @@ def test_each_record_view_writes_exactly_one_audit_event(
     for expected in (1, 2):
         assert client.get(f"/cases/records/{record.id}").status_code == 200
         assert _views_of(record) == expected
+    # the edit form shows the whole record too
+    assert client.get(f"/cases/records/{record.id}/edit").status_code == 200
+    assert _views_of(record) == 3
     event = db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.tag == AuditTag.RECORD_VIEW)
     ).first()

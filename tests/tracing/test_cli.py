@@ -6,7 +6,16 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tracing.db import db
-from tracing.models import AuditEvent, AuditTag, Organization, PersonRecord, Role, Suggestion, User
+from tracing.models import (
+    AuditEvent,
+    AuditTag,
+    Organization,
+    OrgKind,
+    PersonRecord,
+    Role,
+    Suggestion,
+    User,
+)
 from tracing.passwords import verify_password
 
 
@@ -101,3 +110,42 @@ def test_match_rebuild_prints_the_suggestion_count(app: Flask) -> None:
     assert result.exit_code == 0, result.output
     stored = db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion))
     assert result.output.strip().endswith(f"{stored} suggestions")
+
+
+def test_periodic_jobs_forget_what_is_no_longer_needed(app: Flask) -> None:
+    from datetime import timedelta
+
+    from tracing.db import utcnow
+    from tracing.models import BatchStatus, FailedAttempt, ImportBatch, ImportFormat, IntakeDraft
+
+    org = Organization(slug="ngo-j", name="NGO J", kind=OrgKind.NGO)
+    db.session.add(org)
+    db.session.flush()
+    long_ago = utcnow() - timedelta(days=3)
+
+    def draft(token: str, when: object) -> IntakeDraft:
+        return IntakeDraft(
+            token_hash=token, data={"children": [{"given": "Марія"}]}, updated_at=when
+        )
+
+    def preview(sha: str, when: object) -> ImportBatch:
+        return ImportBatch(
+            org_id=org.id, format=ImportFormat.CSV, file_sha256=sha, status=BatchStatus.PREVIEW,
+            payload=b"given_name\nMarta\n", created_at=when,
+        )  # fmt: skip
+
+    db.session.add_all(
+        [
+            draft("old", long_ago), draft("new", utcnow()),
+            FailedAttempt(key="old", created_at=long_ago), FailedAttempt(key="new"),
+            preview("a" * 64, long_ago), preview("b" * 64, utcnow()),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["jobs", "run"])
+    assert result.exit_code == 0, result.output
+    assert "purged: 1 drafts, 1 wrong codes, 1 previews" in result.output
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(IntakeDraft.token_hash)).all() == ["new"]
+    assert db.session.scalars(sa.select(FailedAttempt.key)).all() == ["new"]
+    assert db.session.scalars(sa.select(ImportBatch.file_sha256)).all() == ["b" * 64]

@@ -95,6 +95,11 @@ def view_record(user: User, record_id: int) -> PersonRecord | None:
     return record
 
 
+def open_for_editing(record: PersonRecord) -> None:
+    """The edit form shows the whole record: a view like any other, audited once."""
+    audit(AuditTag.RECORD_VIEW, record, detail="edit form")
+
+
 def add_note(user: User, record: PersonRecord, body: str) -> CaseEvent:
     entry = CaseEvent(
         record_id=record.id, kind=EventKind.NOTE, body=body.strip(), author_id=user.id

@@ -47,6 +47,8 @@ def discard_draft(token: str | None) -> None:
 
 
 def purge_expired_drafts(ttl_hours: int) -> int:
+    """Delete unfinished reports nobody touched for ``ttl_hours``: a family's contacts and
+    a child's details are not kept longer than the form can use them."""
     cutoff = utcnow() - timedelta(hours=ttl_hours)
     result = db.session.execute(sa.delete(IntakeDraft).where(IntakeDraft.updated_at < cutoff))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -47,6 +47,10 @@ def note_failure(reference: str, address: str) -> None:
     db.session.flush()
 
 
-def purge_old_failures() -> None:
+def purge_old_failures() -> int:
+    """Forget failures older than the window (they no longer count)."""
     window = timedelta(minutes=current_app.config["STATUS_FAILURE_WINDOW_MINUTES"])
-    db.session.execute(sa.delete(FailedAttempt).where(FailedAttempt.created_at < utcnow() - window))
+    result = db.session.execute(
+        sa.delete(FailedAttempt).where(FailedAttempt.created_at < utcnow() - window)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -212,7 +212,7 @@ def quick_exit() -> Response:
     drafts.discard_draft(session.get("draft"))
     db.session.commit()
     session.clear()
-    return redirect(current_app.config.get("QUICK_EXIT_URL", "https://www.google.com/"))
+    return redirect(current_app.config["QUICK_EXIT_URL"])
 
 
 def _client_address() -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -391,10 +392,22 @@ def run_queued(batch: ImportBatch) -> ImportReport:
         batch.active_sha256 = None
         batch.error = report.errors[0].code
         batch.finished_at = utcnow()
+        batch.payload = None  # nothing was imported: the file is not kept
         return report
     _write_all(batch.organization, records, _writer(batch, batch.created_by, batch.token), report)
     _finish(batch, report)
     return report
+
+
+def purge_abandoned_previews(ttl_hours: int) -> int:
+    """Delete previewed files nobody imported within ``ttl_hours`` (with their contents)."""
+    cutoff = utcnow() - timedelta(hours=ttl_hours)
+    result = db.session.execute(
+        sa.delete(ImportBatch).where(
+            ImportBatch.status == BatchStatus.PREVIEW, ImportBatch.created_at < cutoff
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def pending_batch_ids() -> list[int]:

@@ -195,6 +195,9 @@ def new_record() -> Any:
 def edit_record(record_id: int) -> Any:
     found = _own_record_or_404(record_id)
     form = RecordForm.from_request(data=_form_data(found))
+    if request.method == "GET":
+        cases.open_for_editing(found)
+        db.session.commit()
     conflict = False
     if request.method == "POST" and form.validate():
         try:
