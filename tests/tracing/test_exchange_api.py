@@ -92,9 +92,12 @@ def test_tokens_are_stored_hashed_and_their_last_use_is_recorded(
     token = db.session.scalars(sa.select(ApiToken)).one()
     assert token.token_hash == hash_secret(secret) and secret not in token.hint + token.token_hash
     assert token.last_used_at is None
-    client.get("/api/v1/suggestions", headers=bearer(secret))
+    # a refused request (here: a write with a read token) is a use of the token too
+    refused = client.post("/api/v1/records", json={"given_name": "x"}, headers=bearer(secret))
+    assert refused.status_code == 403
     db.session.expire_all()
     assert token.last_used_at is not None and utcnow() - token.last_used_at < timedelta(minutes=1)
+    assert count(PersonRecord) == 0
 
 
 def test_create_read_and_update_a_record_by_source_id(client: FlaskClient, admin: User) -> None:

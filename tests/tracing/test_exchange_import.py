@@ -258,6 +258,34 @@ def test_revert_is_refused_once_someone_worked_on_the_records(admin: User) -> No
         importer.revert(batch, admin)
 
 
+def test_revert_is_refused_once_a_caseworker_corrected_a_record(admin: User) -> None:
+    from tracing.models import RecordRevision, RevisionAction
+    from tracing.services.cases import update_record
+
+    report = _import(
+        admin, ImportFormat.CSV, _csv("k1,Олена,Коваль,female,2015,2024-01-01T00:00:00Z")
+    )
+    record = org_records(admin.organization)[0]
+    update_record(
+        admin,
+        record,
+        {"given_name": "Олена", "family_name": "Ковальчук", "sex": "female", "birth": "2015"},
+        seen_version=record.version,
+    )
+    # the correction is in the record's history, with who made it
+    revision = db.session.scalars(
+        sa.select(RecordRevision).where(
+            RecordRevision.actor_id == admin.id, RecordRevision.action == RevisionAction.UPDATED
+        )
+    ).one()
+    assert revision.changes["family_name"] == ["Коваль", "Ковальчук"]
+    batch = db.session.get(ImportBatch, report.batch_id)
+    assert batch is not None
+    with pytest.raises(importer.RevertRefused, match="changed_since"):
+        importer.revert(batch, admin)
+    assert org_records(admin.organization)[0].family_name == "Ковальчук"
+
+
 def test_revert_is_refused_once_a_caseworker_decided_on_a_suggestion(admin: User) -> None:
     from tracing.models import Suggestion, Verdict
     from tracing.services import review
@@ -388,7 +416,9 @@ def test_every_imported_record_goes_through_the_linking_hook(
 
     seen: list[str] = []
     monkeypatch.setattr(
-        linking, "records_changed", lambda records: seen.extend(r.source_record_id for r in records)
+        linking,
+        "records_changed",
+        lambda records, **_: seen.extend(r.source_record_id for r in records),
     )
     _import(admin, ImportFormat.PFIF, data("pfif-1.4-every-field.xml"))
     assert sorted(seen) == ["ngo.example.org/person.1001", "ngo.example.org/person.1002"]

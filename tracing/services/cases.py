@@ -24,6 +24,8 @@ from tracing.models import (
     PersonRecord,
     PfifStatus,
     RecordKind,
+    RecordRevision,
+    RevisionAction,
     Sex,
     Suggestion,
     User,
@@ -133,6 +135,23 @@ class StaleRecordError(RuntimeError):
     """The record changed since the user opened it (its version moved on)."""
 
 
+# What a caseworker's correction may change, as kept in the record's history.
+_EDITABLE = (
+    "given_name", "family_name", "patronymic", "sex", "birth_date",
+    "birth_date_precision", "age_min", "age_max", "birth_place", "last_seen_place",
+    "last_seen_date", "circumstances", "description", "distinguishing_marks",
+    "consent_tracing", "consent_sharing",
+)  # fmt: skip
+
+
+def _snapshot(record: PersonRecord) -> dict[str, Any]:
+    from tracing.services.exchange.writing import jsonable
+
+    values = {name: jsonable(getattr(record, name)) for name in _EDITABLE}
+    values["alternate_names"] = sorted(n.name for n in record.alternate_names)
+    return values
+
+
 def _apply_fields(record: PersonRecord, fields: dict[str, Any]) -> None:
     from tracing.services.linking import script_of
 
@@ -199,11 +218,23 @@ def update_record(
     if record.version != seen_version:
         raise StaleRecordError
     access = (record.consent_tracing, record.consent_sharing)
+    before = _snapshot(record)
     _apply_fields(record, fields)
     try:
         db.session.flush()
     except StaleDataError:
         raise StaleRecordError from None
+    after = _snapshot(record)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changes:  # the record's history, and what a later import revert must not undo
+        db.session.add(
+            RecordRevision(
+                record_id=record.id,
+                action=RevisionAction.UPDATED,
+                actor_id=user.id,
+                changes=changes,
+            )
+        )
     audit(AuditTag.RECORD_UPDATE, record)
     # a consent change alters who may be paired with whom: re-pair even if no name changed
     linking.records_changed(

@@ -100,9 +100,10 @@ def _api_error(error: ApiError) -> Response:
 
 
 def _rate_key() -> str:
-    header = request.headers.get("Authorization", "")
-    if header:
-        return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
+    # per token (before it is looked up: a refused token counts against itself)
+    secret = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    if secret:
+        return "token:" + hashlib.sha256(secret.encode()).hexdigest()[:32]
     return "addr:" + get_remote_address()
 
 
@@ -122,8 +123,20 @@ def _authenticate() -> None:
         raise ApiError(401, "token_invalid", "This token is not known.")
     if not token.active:
         raise ApiError(401, "token_revoked", "This token has been revoked.")
-    tokens.note_use(token)
     g.api_token = token
+
+
+@bp.after_request
+def _note_token_use(response: Response) -> Response:
+    """Last use is recorded whatever the request did: after its own commit, or after the
+    rollback of a refused or dry-run request, in a transaction of its own."""
+    token = g.get("api_token")
+    if token is not None:
+        if response.status_code >= 400:
+            db.session.rollback()  # a refused request leaves nothing else behind
+        tokens.note_use(token.id)
+        db.session.commit()
+    return response
 
 
 def _token() -> ApiToken:

@@ -222,7 +222,8 @@ def _write_all(
             changed[written.id] = written
     report.counts = counts
     linking.records_changed(list(changed.values()))
-    linking.records_changed(list(consent_changed.values()), force=True)
+    if consent_changed:
+        linking.records_changed(list(consent_changed.values()), force=True)
     # After matching, so a pair the source itself links is settled rather than suggested.
     resolve_links(org.id)
 

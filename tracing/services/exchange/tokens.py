@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -75,5 +76,18 @@ def find_token(secret: str) -> ApiToken | None:
     ).first()
 
 
-def note_use(token: ApiToken) -> None:
-    token.last_used_at = utcnow()
+def note_use(token_id: int) -> None:
+    """Record that the token was used now (at most once a minute: it is written often)."""
+    now = utcnow()
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            sa.or_(
+                ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at < now - timedelta(minutes=1),
+            ),
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
