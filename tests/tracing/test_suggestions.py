@@ -479,7 +479,9 @@ def test_search_across_scripts_and_spellings(
     other = add_record(ngo, given_name="Марія", family_name="Бондаренко", birth_place="Львів")
     login(client, make_user(Role.CASEWORKER, ngo))
     db.session.commit()
-    page = client.get("/cases/search?q=Oleksandr+Shevchenko+Kharkov").get_data(as_text=True)
+    page = post_form(client, "/cases/search", {"q": "Oleksandr Shevchenko Kharkov"}).get_data(
+        as_text=True
+    )
     for record in (uk, ru):
         assert f'/cases/records/{record.id}"' in page
     assert f'/cases/records/{hidden.id}"' not in page
@@ -488,6 +490,10 @@ def test_search_across_scripts_and_spellings(
         sa.select(AuditEvent).where(AuditEvent.tag == AuditTag.RECORD_SEARCH)
     ).one()
     assert "Shevchenko" not in (event.detail or "")  # no personal data in the audit trail
+    assert {str(uk.id), str(ru.id)} <= set((event.detail or "").split("shown=")[1].split(","))
+    # a name in a URL is never searched for (it would sit in access logs and histories)
+    linked = client.get("/cases/search?q=Oleksandr+Shevchenko").get_data(as_text=True)
+    assert f'/cases/records/{uk.id}"' not in linked
 
 
 def test_case_lifecycle_steps_go_on_the_timeline(

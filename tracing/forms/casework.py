@@ -79,10 +79,7 @@ class UndoForm(BaseForm):
 
 
 class SearchForm(BaseForm):
-    """A GET form: searching changes nothing, so it carries no CSRF token."""
-
-    class Meta(BaseForm.Meta):
-        csrf = False
+    """Posted (names stay out of URLs), with a CSRF token like every form."""
 
     q = StringField(_l("Name, in any script or spelling"), [Optional(), Length(max=300)])
     birth = StringField(_l("Date of birth or year (optional)"), [Optional(), Length(max=10)])

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 import matching
 import matching.places
 from tracing.db import db, utcnow
+from tracing.services.visibility import visible_to
 from tracing.models import (
     DatePrecision,
     MatchKey,
@@ -214,16 +215,33 @@ def load_sides(ids: Iterable[int], conn: Any = None) -> dict[int, Side]:
     }
 
 
-def candidate_ids(record_id: int, keys: Iterable[int], limit: int = CANDIDATE_LIMIT) -> list[int]:
-    """Records sharing a key with this one, most shared keys first: one indexed lookup."""
+def candidate_ids(
+    record_id: int,
+    keys: Iterable[int],
+    limit: int = CANDIDATE_LIMIT,
+    *,
+    visible_to_org: int | None = None,
+) -> list[int]:
+    """Records sharing a key with this one, most shared keys first: one indexed lookup.
+
+    ``visible_to_org``: only records that organisation may see (a search), so records it
+    may not see never crowd out those it may.
+    """
     keys = list(keys)
     if not keys:
         return []
     shared = sa.func.count().label("shared")
+    query = sa.select(MatchKey.record_id, shared).where(
+        MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id
+    )
+    if visible_to_org is not None:
+        query = (
+            query.join(PersonRecord, PersonRecord.id == MatchKey.record_id)
+            .join(Organization, Organization.id == PersonRecord.org_id)
+            .where(visible_to(visible_to_org))
+        )
     rows = db.session.execute(
-        sa.select(MatchKey.record_id, shared)
-        .where(MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id)
-        .group_by(MatchKey.record_id)
+        query.group_by(MatchKey.record_id)
         .order_by(shared.desc(), MatchKey.record_id)
         .limit(limit)
     ).all()

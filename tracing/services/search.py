@@ -64,10 +64,7 @@ def query_mapping(query: SearchQuery) -> dict[str, Any]:
 def search(user: User, query: SearchQuery, *, limit: int = 25) -> list[Hit]:
     mapping = query_mapping(query)
     keys = linking.record_keys(mapping)
-    ids = linking.candidate_ids(0, keys, limit=SEARCH_CANDIDATES)
-    audit(AuditTag.RECORD_SEARCH, detail=f"candidates={len(ids)}")
-    if not ids:
-        return []
+    ids = linking.candidate_ids(0, keys, limit=SEARCH_CANDIDATES, visible_to_org=user.org_id)
     records = db.session.scalars(
         sa.select(PersonRecord)
         .join(Organization, Organization.id == PersonRecord.org_id)
@@ -81,4 +78,8 @@ def search(user: User, query: SearchQuery, *, limit: int = 25) -> list[Hit]:
         result = linking.compare_mappings(mapping, linking.match_mapping(record))
         hits.append(Hit(record, result.score, result.band.value, linking.reasons_of(result)))
     hits.sort(key=lambda h: (-h.score, h.record.id))
-    return hits[:limit]
+    shown = hits[:limit]
+    # which records the search showed (ids only: the query itself is personal data)
+    detail = f"candidates={len(ids)}; shown=" + ",".join(str(h.record.id) for h in shown)
+    audit(AuditTag.RECORD_SEARCH, detail=detail[:500])
+    return shown

@@ -11,11 +11,12 @@ from tracing.views.caseworker import bp
 from tracing.views.caseworker import signed_in_user as _user
 
 
-@bp.get("/search")
+@bp.route("/search", methods=["GET", "POST"])
 def search_records() -> str:
-    form = SearchForm(request.args)
+    # POSTed, so a child's name never lands in a URL, a browser history or an access log
+    form = SearchForm.from_request()
     hits = None
-    if form.q.data and form.validate():
+    if request.method == "POST" and form.validate() and form.q.data:
         hits = search(
             _user(),
             SearchQuery(
