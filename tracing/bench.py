@@ -275,7 +275,11 @@ def run(records: int, queries: int, url: str, reset: bool, seed: int) -> dict[st
             sa.select(sa.func.count()).select_from(Suggestion)
         )
         out["bytes_per_record"] = round(_size(engine, url) / records)
+    # this process, and the largest of the rebuild's worker processes
     out["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out["peak_worker_memory_mb"] = round(
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    )
     return out
 
 

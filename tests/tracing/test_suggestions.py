@@ -451,6 +451,18 @@ def test_candidates_come_from_the_key_index(
     keys = linking.record_keys(linking.match_mapping(target))
     ids = linking.candidate_ids(0, keys)
     assert target.id in ids and stranger.id not in ids
+    # ...by the index, never by reading the whole table (the plan, not the timing)
+    query = linking.candidate_query(0, sorted(keys), linking.CANDIDATE_LIMIT)
+    sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    if db.engine.dialect.name == "sqlite":
+        plan = " ".join(
+            str(row[-1]) for row in db.session.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}"))
+        )
+        assert "match_keys USING PRIMARY KEY (key_hash=?)" in plan, plan
+    else:  # a table this small may well be read whole: ask whether the index can serve
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = " ".join(str(row[0]) for row in db.session.execute(sa.text(f"EXPLAIN {sql}")))
+        assert "Index" in plan and "Seq Scan on match_keys" not in plan, plan
 
 
 def test_search_across_scripts_and_spellings(

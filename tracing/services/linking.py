@@ -21,7 +21,6 @@ from sqlalchemy.orm import selectinload
 import matching
 import matching.places
 from tracing.db import db, utcnow
-from tracing.services.visibility import visible_to
 from tracing.models import (
     DatePrecision,
     MatchKey,
@@ -32,6 +31,7 @@ from tracing.models import (
     Suggestion,
     SuggestionStatus,
 )
+from tracing.services.visibility import visible_to
 
 MATCHER_VERSION = matching.MATCHER_VERSION
 # Candidates scored per record: the best by number of shared keys.
@@ -215,6 +215,25 @@ def load_sides(ids: Iterable[int], conn: Any = None) -> dict[int, Side]:
     }
 
 
+def candidate_query(
+    record_id: int, keys: list[int], limit: int, *, visible_to_org: int | None = None
+) -> sa.Select[Any]:
+    """The key lookup itself (an index range per key on ``match_keys``)."""
+    shared = sa.func.count().label("shared")
+    query = sa.select(MatchKey.record_id, shared).where(
+        MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id
+    )
+    if visible_to_org is not None:
+        query = (
+            query.join(PersonRecord, PersonRecord.id == MatchKey.record_id)
+            .join(Organization, Organization.id == PersonRecord.org_id)
+            .where(visible_to(visible_to_org))
+        )
+    return (
+        query.group_by(MatchKey.record_id).order_by(shared.desc(), MatchKey.record_id).limit(limit)
+    )
+
+
 def candidate_ids(
     record_id: int,
     keys: Iterable[int],
@@ -230,21 +249,8 @@ def candidate_ids(
     keys = list(keys)
     if not keys:
         return []
-    shared = sa.func.count().label("shared")
-    query = sa.select(MatchKey.record_id, shared).where(
-        MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id
-    )
-    if visible_to_org is not None:
-        query = (
-            query.join(PersonRecord, PersonRecord.id == MatchKey.record_id)
-            .join(Organization, Organization.id == PersonRecord.org_id)
-            .where(visible_to(visible_to_org))
-        )
-    rows = db.session.execute(
-        query.group_by(MatchKey.record_id)
-        .order_by(shared.desc(), MatchKey.record_id)
-        .limit(limit)
-    ).all()
+    query = candidate_query(record_id, keys, limit, visible_to_org=visible_to_org)
+    rows = db.session.execute(query).all()
     return [row.record_id for row in rows]
 
 
