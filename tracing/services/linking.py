@@ -217,7 +217,7 @@ def load_sides(ids: Iterable[int], conn: Any = None) -> dict[int, Side]:
 
 def candidate_query(
     record_id: int, keys: list[int], limit: int, *, visible_to_org: int | None = None
-) -> sa.Select[Any]:
+) -> sa.Select[int, int]:
     """The key lookup itself (an index range per key on ``match_keys``)."""
     shared = sa.func.count().label("shared")
     query = sa.select(MatchKey.record_id, shared).where(
