@@ -24,6 +24,7 @@ Public API::
 
     compare(left, right) -> MatchResult(score, band, reasons)
     prepare(record) -> Features; compare_prepared(left, right)  # prepare once, compare many
+    score_prepared(left, right) -> (score, band)  # no reasons: for filtering many pairs
     Index(records).candidates(query, top=10) -> [(record_id, MatchResult), ...]
     blocking_keys(record) -> frozenset[str]
     record_from_mapping(mapping) -> Record        # raises RecordError(field, message)
@@ -37,7 +38,13 @@ from matching.explain import MatchResult, Reason
 from matching.features import Features, prepare
 from matching.index import Index
 from matching.keys import blocking_keys
-from matching.matcher import MATCHER_VERSION, compare, compare_prepared, explain_name
+from matching.matcher import (
+    MATCHER_VERSION,
+    compare,
+    compare_prepared,
+    explain_name,
+    score_prepared,
+)
 from matching.normalize import detect_script, language_hint, normalize_text
 from matching.record import BirthDate, Record, RecordError, record_from_mapping
 from matching.score import MATCH_THRESHOLD, REVIEW_THRESHOLD, Band
@@ -64,5 +71,6 @@ __all__ = [
     "normalize_text",
     "prepare",
     "record_from_mapping",
+    "score_prepared",
     "skeleton",
 ]

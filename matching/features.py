@@ -83,6 +83,9 @@ class Features:
     birth_place: PlaceFeat | None
     home: PlaceFeat | None
     home_regions: frozenset[str]
+    # the names read the other way round, for records that swap given and family name
+    family_as_given: tuple[NameFeat, ...] = ()
+    given_as_family: tuple[NameFeat, ...] = ()
 
 
 @lru_cache(maxsize=262144)
@@ -225,4 +228,6 @@ def prepare(record: Record) -> Features:
         birth_place=place_feat(record.birth_place),
         home=place_feat(home_text),
         home_regions=home_regions,
+        family_as_given=tuple(given_feat(f.raw) for f in family),
+        given_as_family=tuple(family_feat(g.raw) for g in given),
     )

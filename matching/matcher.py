@@ -13,9 +13,16 @@ from matching.compare import Comparison, _given_pair
 from matching.explain import MatchResult, Reason, build_result
 from matching.features import Features, given_feat, prepare
 from matching.record import Record, record_from_mapping
-from matching.score import WEIGHTS, evaluate
+from matching.score import WEIGHTS, Band, band_for, evaluate
 
-__all__ = ["MATCHER_VERSION", "as_record", "compare", "compare_prepared", "explain_name"]
+__all__ = [
+    "MATCHER_VERSION",
+    "as_record",
+    "compare",
+    "compare_prepared",
+    "explain_name",
+    "score_prepared",
+]
 
 MATCHER_VERSION = "1.1.0"
 
@@ -32,6 +39,23 @@ def compare_prepared(
 ) -> MatchResult:
     """Compare two prepared records (see :func:`matching.features.prepare`)."""
     return build_result(evaluate(left, right, surname_counts))
+
+
+def score_prepared(
+    left: Features,
+    right: Features,
+    *,
+    surname_counts: Mapping[str, float] | None = None,
+    at_least: float | None = None,
+) -> tuple[float, Band]:
+    """Score and band without the reasons: for filtering or ranking many pairs, then
+    :func:`compare_prepared` for the few kept.
+
+    With ``at_least``, a pair whose names alone rule that probability out is scored no
+    further: its band is exact, its score only an upper bound below ``at_least``.
+    """
+    probability = evaluate(left, right, surname_counts, at_least=at_least).probability
+    return probability, band_for(probability)
 
 
 def compare(

@@ -35,7 +35,7 @@ from matching.compare import (
     compare_place,
     compare_sex,
 )
-from matching.features import Features, NameFeat, family_feat, given_feat
+from matching.features import Features
 
 __all__ = [
     "MATCH_THRESHOLD",
@@ -126,6 +126,21 @@ def _weight(c: Comparison) -> float:
     return WEIGHTS[c.field][c.key] + c.tf_bits
 
 
+# the most the fields after the names can add (for ``evaluate(at_least=...)``)
+_BEST_OF_THE_REST = sum(
+    max(WEIGHTS[f].values())
+    for f in ("patronymic", "birth_date", "sex", "birth_place", "home_city")
+)
+
+
+def _bits(probability: float) -> float:
+    if probability <= 0.0:
+        return -math.inf
+    if probability >= 1.0:
+        return math.inf
+    return math.log2(probability / (1.0 - probability))
+
+
 def _probability(bits: float) -> float:
     if bits > 60:
         return 1.0
@@ -134,8 +149,19 @@ def _probability(bits: float) -> float:
     return 1.0 / (1.0 + math.pow(2.0, -bits))
 
 
-def evaluate(a: Features, b: Features, counts: Mapping[str, float] | None = None) -> Scored:
-    """Compare two prepared records field by field and weigh the evidence."""
+def evaluate(
+    a: Features,
+    b: Features,
+    counts: Mapping[str, float] | None = None,
+    *,
+    at_least: float | None = None,
+) -> Scored:
+    """Compare two prepared records field by field and weigh the evidence.
+
+    ``at_least``: a probability the caller cares about. When the names alone already
+    rule it out (even the best possible rest could not lift the pair to it), the other
+    fields are not compared: the result holds the names only and an upper bound.
+    """
     given = compare_given(a.given, b.given)
     family = compare_family(a.family, b.family, counts)
     straight = _weight(given) + _weight(family)
@@ -153,10 +179,10 @@ def evaluate(a: Features, b: Features, counts: Mapping[str, float] | None = None
         # both role assignments, so that compare(a, b) == compare(b, a)
         options = []
         for x, y in ((a, b), (b, a)):
-            g2 = compare_given(x.given, _as_given(y.family))
+            g2 = compare_given(x.given, y.family_as_given)
             if g2.level not in _SWAP_ACCEPT or g2.key == "similar_low":
                 continue
-            f2 = compare_family(x.family, _as_family(y.given), counts)
+            f2 = compare_family(x.family, y.given_as_family, counts)
             if f2.level in _SWAP_ACCEPT:
                 # a swapped surname gets the weakest frequency credit
                 f2 = replace(f2, tf_bits=SWAPPED_TF_BITS if f2.tf_bits else 0.0)
@@ -165,6 +191,11 @@ def evaluate(a: Features, b: Features, counts: Mapping[str, float] | None = None
         if best is not None and best[0] - SWAP_PENALTY > straight:
             _, given, family = best
             swapped = True
+    if at_least is not None:
+        bound = PRIOR_BITS + _weight(given) + _weight(family) + _BEST_OF_THE_REST
+        if bound < _bits(at_least):
+            names = ((given, _weight(given)), (family, _weight(family)))
+            return Scored(names, bound, _probability(bound), swapped)
     comps = [
         given,
         family,
@@ -177,11 +208,3 @@ def evaluate(a: Features, b: Features, counts: Mapping[str, float] | None = None
     weighted = tuple((c, _weight(c)) for c in comps)
     bits = PRIOR_BITS + sum(w for _, w in weighted) - (SWAP_PENALTY if swapped else 0.0)
     return Scored(weighted, bits, _probability(bits), swapped)
-
-
-def _as_given(feats: tuple[NameFeat, ...]) -> tuple[NameFeat, ...]:
-    return tuple(given_feat(f.raw) for f in feats)
-
-
-def _as_family(feats: tuple[NameFeat, ...]) -> tuple[NameFeat, ...]:
-    return tuple(family_feat(f.raw) for f in feats)

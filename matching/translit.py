@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
+from itertools import groupby
 
 from matching.normalize import normalize_text
 
@@ -95,9 +96,14 @@ def _compile(extra: dict[str, str]) -> tuple[re.Pattern[str], dict[str, str]]:
 _COMPILED = {name: _compile(extra) for name, extra in _PROFILES.items()}
 _VOWELS = frozenset("aeiou")
 _NON_LATIN = re.compile(r"[^a-z]")
-_IE = re.compile(r"ie")
 _IO_AFTER_CONSONANT = re.compile(r"(?<=[bvgdzxklmnprstfc])io")
-_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _squeeze(s: str) -> str:
+    """Doubled letters collapse (Ганна/Hanna/Gana, Kowaltschuk/Kovalchuk)."""
+    return "".join(ch for ch, _ in groupby(s))
+
+
 # DSTU 9112 writes the soft sign as j: "Aljvart" is Альварт.
 _SOFT_J = re.compile(r"(?<=[bcdfghklmnprstvz])j(?=[bcdfghklmnprstvz]|$)")
 
@@ -143,11 +149,9 @@ def _apply(latin: str, profile: str) -> str:
     s = pattern.sub(repl, latin).replace("ſ", "s")
     if profile == "french" and s.endswith("ine"):
         s = s[:-1]
-    s = _NON_LATIN.sub("", s)
-    s = _DOUBLE.sub(r"\1", s)
-    s = _IO_AFTER_CONSONANT.sub("e", s)
-    s = _IE.sub("e", s)
-    return _DOUBLE.sub(r"\1", s)
+    s = _squeeze(_NON_LATIN.sub("", s))
+    s = _IO_AFTER_CONSONANT.sub("e", s).replace("ie", "e")
+    return _squeeze(s)
 
 
 _PROFILE_NAMES = tuple(_PROFILES)
@@ -204,7 +208,7 @@ def phonetic_key(sk: str) -> str:
         return ""
     head = sk[0]
     rest = "".join(ch for ch in sk[1:] if ch not in _VOWELS).translate(_VOICING)
-    return _DOUBLE.sub(r"\1", head.translate(_VOICING) + rest)
+    return _squeeze(head.translate(_VOICING) + rest)
 
 
 # --- national romanisation tables, for explanations --------------------------------

@@ -54,9 +54,13 @@ def _month_words() -> dict[str, int]:
     return words
 
 
+# Only 0-9: str.isdigit() also accepts "²" and other digits int() refuses.
+_DIGITS = re.compile(r"[0-9]+")
+
+
 def parse_month(text: str) -> int:
     text = text.strip().lower().rstrip(".")
-    if text.isdigit():
+    if _DIGITS.fullmatch(text):
         month = int(text)
         if 1 <= month <= 12:
             return month
@@ -94,7 +98,7 @@ def parse_parts(
     if not day:
         result = PartialDate(date(y, m, 1), DatePrecision.MONTH)
     else:
-        if not day.isdigit():
+        if not _DIGITS.fullmatch(day):
             raise DateError("day_format")
         try:
             result = PartialDate(date(y, m, int(day)), DatePrecision.DAY)

@@ -97,14 +97,77 @@ def test_family_reports_a_child_and_checks_the_status(
 def test_pages_fit_a_320px_screen(
     live_app: Flask, live_server: LiveServer, browser_page: Any
 ) -> None:
+    with live_app.app_context():
+        create_organization("intake", "Лінія розшуку", OrgKind.AGENCY, verified=True)
+        db.session.commit()
     page = browser_page
     page.set_viewport_size({"width": 320, "height": 640})
-    for path in ("/", "/report/about-you", "/status", "/auth/login"):
-        page.goto(live_server.url + path)
+
+    def assert_fits(what: str) -> None:
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
-        assert overflow <= 0, path
+        assert overflow <= 0, what
+
+    def assert_inside_the_screen(locator: Any, what: str) -> None:
+        box = locator.bounding_box()
+        assert box is not None and box["width"] > 0, what
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (what, box)
+
+    for path in ("/", "/report/about-you", "/status", "/auth/login"):
+        page.goto(live_server.url + path)
+        assert_fits(path)
+
+    # Through the report to the pages with the widest content.
+    page.goto(live_server.url + "/report/about-you")
+    page.get_by_label("Ваше повне ім’я").fill("Марія Шевченко")
+    page.get_by_label("Мати", exact=True).check()
+    page.get_by_label("Номер телефону").fill("+380 67 123 4567")
+    page.get_by_label("Українська").check()
+    page.get_by_role("button", name="Продовжити").click()
+    page.get_by_label("Ім’я", exact=True).fill("Олександр")
+    page.get_by_label("Прізвище").fill("Шевченко-Коваленко")
+    page.get_by_role("button", name="Продовжити").click()
+
+    # Date of birth: the day, month and year boxes side by side, then with the errors shown.
+    page.wait_for_url("**/report/child/1/birth")
+    boxes = {name: page.get_by_label(name, exact=True) for name in ("День", "Місяць", "Рік")}
+    assert_fits("date of birth")
+    for name, box in boxes.items():
+        assert_inside_the_screen(box, name)
+    page.get_by_role("button", name="Продовжити").click()
+    assert page.title().startswith("Помилка:")
+    assert_fits("date of birth with errors")
+    for name, box in boxes.items():
+        assert_inside_the_screen(box, f"{name} with errors")
+    page.get_by_label("Хлопчик").check()
+    boxes["День"].fill("5")
+    boxes["Місяць"].fill("березня")
+    boxes["Рік"].fill("2014")
+    page.get_by_role("button", name="Продовжити").click()
+    page.get_by_label("Місце народження").fill("Маріуполь")
+    page.get_by_label("Де дитину востаннє бачили або чули про неї?").fill("Маріуполь")
+    page.get_by_label("Рік", exact=True).fill("2022")
+    page.get_by_role("button", name="Продовжити").click()
+    page.get_by_label("Вивезли до Росії чи Білорусі (депортація)").check()
+    page.get_by_role("button", name="Продовжити").click()
+    page.get_by_label("Ні", exact=True).check()
+    page.get_by_role("button", name="Продовжити").click()
+
+    # Check your answers: label, answer and "Change" link per row.
+    page.wait_for_url("**/report/check")
+    assert "5 березня 2014" in page.content()
+    assert_fits("check your answers")
+    page.get_by_label(re.compile("Я погоджуюся, щоб моє повідомлення")).check()
+    page.get_by_role("button", name="Надіслати повідомлення").click()
+
+    # The confirmation: the reference and the long secret code in large type.
+    page.wait_for_url("**/report/sent")
+    codes = page.locator(".panel .code")
+    assert codes.count() == 2
+    assert_fits("confirmation")
+    for index in range(2):
+        assert_inside_the_screen(codes.nth(index), "reference and code")
 
 
 def test_quick_exit_leaves_without_javascript_history(

@@ -135,3 +135,17 @@ def test_compare_is_symmetric_and_bounded(a: dict[str, Any], b: dict[str, Any]) 
 @given(records, records)
 def test_identical_record_scores_at_least_any_variant(a: dict[str, Any], b: dict[str, Any]) -> None:
     assert compare(a, a).score >= compare(a, b).score - 1e-12
+
+
+@settings(max_examples=150, deadline=None)
+@given(records, records)
+def test_scoring_that_stops_early_gives_the_same_band(a: dict[str, Any], b: dict[str, Any]) -> None:
+    left, right = (
+        matching.prepare(matching.record_from_mapping(a)),
+        matching.prepare(matching.record_from_mapping(b)),
+    )
+    full = matching.compare_prepared(left, right)
+    score, band = matching.score_prepared(left, right, at_least=matching.REVIEW_THRESHOLD)
+    assert band == full.band
+    # stopped early: an upper bound below the threshold; otherwise the score itself
+    assert score == pytest.approx(full.score) or full.score <= score < matching.REVIEW_THRESHOLD

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -168,7 +169,7 @@ class ChildBirthForm(BaseForm):
             if not text:
                 values.append(None)
                 continue
-            if not text.isdigit() or int(text) > 30:
+            if not re.fullmatch(r"[0-9]{1,2}", text) or int(text) > 30:
                 field.errors = [*field.errors, _l("Enter an age in whole years, from 0 to 30")]
                 return False
             values.append(int(text))

@@ -140,7 +140,8 @@ def refresh_profile(record: PersonRecord, *, force: bool = False) -> tuple[Match
     keys = record_keys(mapping)
     if keys:
         db.session.execute(
-            sa.insert(MatchKey), [{"record_id": record.id, "key_hash": k} for k in keys]
+            sa.insert(cast(sa.Table, MatchKey.__table__)),
+            [{"record_id": record.id, "key_hash": k} for k in keys],
         )
     db.session.flush()
     return profile, True
@@ -312,18 +313,21 @@ def score_pairs(
     keeping results at or above the review band. Pure: no database. ``cache`` keeps
     prepared records across calls (a batch meets the same candidates often)."""
     query = _prepared(subject, cache)
-    best: dict[int, tuple[Side, matching.MatchResult]] = {}
+    best: dict[int, tuple[Side, float]] = {}
     for other in candidates:
         if other.group_id == subject.group_id or not _may_pair(subject, other):
             continue
-        result = matching.compare_prepared(query, _prepared(other, cache))
-        if result.band is matching.Band.NO_MATCH:
+        score, band = matching.score_prepared(
+            query, _prepared(other, cache), at_least=matching.REVIEW_THRESHOLD
+        )
+        if band is matching.Band.NO_MATCH:
             continue
         held = best.get(other.group_id)
-        if held is None or result.score > held[1].score:
-            best[other.group_id] = (other, result)
+        if held is None or score > held[1]:
+            best[other.group_id] = (other, score)
     scores = []
-    for other, result in best.values():
+    for other, _score in best.values():  # the reasons, only for the pairs kept
+        result = matching.compare_prepared(query, _prepared(other, cache))
         low, high = (subject, other) if subject.record_id < other.record_id else (other, subject)
         scores.append(PairScore(low, high, result))
     return scores

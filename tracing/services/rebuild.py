@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -142,7 +142,7 @@ def _write_profiles(results: list[tuple[int, dict[str, Any], str, list[int]]]) -
     db.session.execute(sa.delete(MatchProfile).where(MatchProfile.record_id.in_(ids)))
     now = utcnow()
     db.session.execute(
-        sa.insert(MatchProfile),
+        sa.insert(cast(sa.Table, MatchProfile.__table__)),
         [
             {
                 "record_id": rid,
@@ -157,7 +157,8 @@ def _write_profiles(results: list[tuple[int, dict[str, Any], str, list[int]]]) -
     )
     keys = [{"record_id": rid, "key_hash": k} for rid, _m, _d, ks in results for k in ks]
     if keys:
-        db.session.execute(sa.insert(MatchKey), keys)
+        # Core, not the ORM's bulk path: tens of millions of rows on a full rebuild
+        db.session.execute(sa.insert(cast(sa.Table, MatchKey.__table__)), keys)
 
 
 def _write_pairs(ids: list[int], scores: list[linking.PairScore]) -> None:

@@ -243,7 +243,14 @@ def status() -> Any:
                 }
                 return redirect(url_for("public.status_view"))
     code = 429 if blocked else 400 if form.csrf_token.errors else 200
-    return render_template("public/status.html", form=form, failed=failed, blocked=blocked), code
+    page = render_template(
+        "public/status.html",
+        form=form,
+        failed=failed,
+        blocked=blocked,
+        page_error=failed or blocked,  # "Error:" in the title, as for field errors
+    )
+    return page, code
 
 
 def _report_from_session() -> Report | None:
