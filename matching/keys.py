@@ -12,7 +12,11 @@ at a million records:
   birth year (a typo later in the surname still meets);
 * ``d:`` — any name's phonetic code (or given-name group id) with the date of
   birth (and with day and month swapped): finds a changed surname after
-  adoption, and a given name the tables do not know.
+  adoption, and a given name the tables do not know;
+* ``e:`` / ``g:`` — one name's code whole, the other's with any one letter left
+  out (a typo in the family or the given name, with no birth date needed);
+* ``f:`` / ``b:`` — a given name with the birth year and the father's name, or
+  the place of birth (a surname changed on adoption, the date not quite right).
 
 Phonetic codes are taken from the skeleton (:func:`matching.translit.phonetic_key`)
 of the masculine surname form, so Ковальова, Ковалева and Kovalyov meet.
@@ -23,7 +27,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from matching.features import Features, NameFeat, prepare
-from matching.names import given_groups
+from matching.names import given_groups, patronymic_parts
 from matching.record import Record
 from matching.translit import phonetic_key
 
@@ -88,6 +92,27 @@ def _phonetic_given(feats: tuple[NameFeat, ...]) -> set[str]:
     return {c for f in feats if f.primary for c in [phonetic_key(f.primary.lstrip(_VOWELS))] if c}
 
 
+def _father_code(f: Features) -> str:
+    """The phonetic code of the father's name in the patronymic (Олександрович: lksntr)."""
+    if f.patronymic is None:
+        return ""
+    stem = patronymic_parts(f.patronymic.primary)[0]
+    return phonetic_key(stem.lstrip(_VOWELS) or stem) if stem else ""
+
+
+def _place_codes(f: Features) -> list[str]:
+    """The place of birth as gazetteer ids (any spelling), else as its own skeleton."""
+    if f.birth_place is None:
+        return []
+    if f.birth_place.ref.ids:
+        # a common village name resolves to many places: the same few ids on both sides
+        return [str(i) for i in sorted(f.birth_place.ref.ids)[:_PLACE_IDS]]
+    return sorted(f.birth_place.keys)[:1]
+
+
+_PLACE_IDS = 5
+
+
 def feature_keys(f: Features) -> frozenset[str]:
     """Blocking keys of a prepared record."""
     given = _given_keys(f.given)
@@ -112,12 +137,22 @@ def feature_keys(f: Features) -> frozenset[str]:
                 for d in _deletions(fam):
                     keys.add(f"e:{giv}|{d}")
                 for d in _deletions(giv):
-                    keys.add(f"e:{d}|{fam}")
+                    keys.add(f"g:{d}|{fam}")
     if f.dob is not None:
         year = f.dob.year
+        for fam in family:
+            keys.add(f"y:{fam}:{year}")
+        # a surname changed on adoption: the given name with the year and the father's
+        # name, or the year and the place of birth
+        father = _father_code(f)
+        places = _place_codes(f)
+        for giv in given:
+            if father:
+                keys.add(f"f:{giv}|{father}:{year}")
+            for place in places:
+                keys.add(f"b:{giv}|{place}:{year}")
         for fams, givs in ((family, given), (given_as_family, fam_as_given)):
             for fam in fams:
-                keys.add(f"y:{fam}:{year}")
                 for giv in givs:
                     keys.add(f"p:{giv}:{fam[:2]}:{year}")
     dates = _dates(f)

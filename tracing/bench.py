@@ -13,6 +13,7 @@ the work a family's report or an import triggers. Prints figures; asserts nothin
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import resource
@@ -22,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
@@ -96,40 +98,82 @@ _UK_RU = str.maketrans({"і": "и", "ї": "и", "є": "е", "и": "ы", "ґ": "�
 
 
 def _surname(rng: random.Random) -> tuple[str, str]:
-    stem = rng.choice(_STEMS) + rng.choice(_MIDDLES)
+    stem = rng.choice(_STEMS) + rng.choice(_MIDDLES) + rng.choice(_MIDDLES)
     uk_end, ru_end = rng.choice(_ENDINGS)
     return stem + uk_end, stem.translate(_UK_RU) + ru_end
 
 
-def _people(n: int, names: dict[str, Any], rng: random.Random) -> Iterator[dict[str, Any]]:
+class _Population:
+    """Weighted pools of names, about as concentrated as among Ukraine's children.
+
+    Surnames: the commonest near 0.3% of people, the hundred commonest about 14%
+    (weights 1/(rank+50)); given names: the commonest about 4% (1/(rank+5)). Given
+    names and patronymics, in a Ukrainian form and a Russian or Latin one, come from the
+    matcher's labelled set (``matching/data/bench_set.jsonl.gz``, read as data).
+    """
+
+    def __init__(self, n: int, rng: random.Random) -> None:
+        self.rng = rng
+        self.surnames = [_surname(rng) for _ in range(max(1000, n // 10))]
+        self.surname_weights = _cumulative(len(self.surnames), 50)
+        self.given: dict[str, list[tuple[str, str]]] = {"male": [], "female": []}
+        self.fathers: dict[str, list[tuple[str, str]]] = {"male": [], "female": []}
+        labelled = resources.files("matching") / "data" / "bench_set.jsonl.gz"
+        with labelled.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                left, right = row["left"], row["right"]
+                sex = {"M": "male", "F": "female"}.get(left.get("sex") or "")
+                if row["label"] != 1 or sex is None:
+                    continue
+                self.given[sex].append((left["given_name"], right["given_name"]))
+                if left.get("patronymic") and right.get("patronymic"):
+                    self.fathers[sex].append((left["patronymic"], right["patronymic"]))
+        self.given_weights = {sex: _cumulative(len(v), 5) for sex, v in self.given.items()}
+
+    def person(self) -> dict[str, Any]:
+        """One made-up child: each name in its Ukrainian and its other form."""
+        rng = self.rng
+        sex = rng.choice(("male", "female"))
+        surname = rng.choices(self.surnames, cum_weights=self.surname_weights)[0]
+        given = rng.choices(self.given[sex], cum_weights=self.given_weights[sex])[0]
+        father = rng.choice(self.fathers[sex])
+        born = date(2006, 1, 1) + timedelta(days=rng.randrange(0, 17 * 365))
+        return {"sex": sex, "born": born, "family": surname, "given": given, "father": father}
+
+
+def _cumulative(count: int, offset: int) -> list[float]:
+    total, out = 0.0, []
+    for rank in range(1, count + 1):
+        total += 1.0 / (rank + offset)
+        out.append(total)
+    return out
+
+
+def _people(n: int, population: _Population) -> Iterator[dict[str, Any]]:
     """Record field dicts: a family's report, and for about half of them a registry record."""
-    # Zipf-like: a few common surnames, a long tail of rare ones.
-    surnames = [_surname(rng) for _ in range(max(50, n // 6))]
+    rng = population.rng
     made = 0
     while made < n:
-        uk_family, ru_family = surnames[min(int(rng.paretovariate(1.1)) - 1, len(surnames) - 1)]
-        if rng.random() < 0.7:
-            uk_family, ru_family = rng.choice(surnames)
-        given = rng.choice(names["given"])
-        father = rng.choice(names["patronymics"])[given["sex"]]
-        born = date(2006, 1, 1) + timedelta(days=rng.randrange(0, 17 * 365))
-        base = {"sex": given["sex"], "birth_date": born, "kind": "sought"}
+        who = population.person()
+        base = {"sex": who["sex"], "birth_date": who["born"], "kind": "sought"}
         yield {
             **base,
-            "given_name": given["uk"],
-            "family_name": uk_family,
-            "patronymic": father["uk"],
+            "given_name": who["given"][0],
+            "family_name": who["family"][0],
+            "patronymic": who["father"][0],
         }
         made += 1
         if rng.random() < 0.5 and made < n:
+            born = who["born"]
             moved = born if rng.random() < 0.7 else date(born.year, 1, 1)
             yield {
                 **base,
                 "kind": "found",
                 "birth_date": moved,
-                "given_name": given["ru"],
-                "family_name": ru_family,
-                "patronymic": father["ru"],
+                "given_name": who["given"][1],
+                "family_name": who["family"][1],
+                "patronymic": who["father"][1],
             }
             made += 1
 
@@ -198,8 +242,8 @@ def run(records: int, queries: int, url: str, reset: bool, seed: int) -> dict[st
     cfg.attributes.update(configure_logger=False, url=url)
     command.upgrade(cfg, "head")
 
-    names = json.loads((ROOT / "tracing" / "demo" / "names.json").read_text(encoding="utf-8"))
     rng = random.Random(seed)  # noqa: S311 - reproducible made-up data
+    population = _Population(records, rng)
     app = create_app(
         {
             "DATABASE_URL": url,
@@ -219,7 +263,7 @@ def run(records: int, queries: int, url: str, reset: bool, seed: int) -> dict[st
         db.session.commit()
         started = time.perf_counter()
         with db.engine.begin() as conn:  # type: ignore[union-attr]
-            _insert(conn, (orgs[0].id, orgs[1].id), _people(records, names, rng), records)
+            _insert(conn, (orgs[0].id, orgs[1].id), _people(records, population), records)
         out["insert_seconds"] = round(time.perf_counter() - started, 1)
 
         started = time.perf_counter()
@@ -231,13 +275,14 @@ def run(records: int, queries: int, url: str, reset: bool, seed: int) -> dict[st
         timings = []
         candidates = []
         for _ in range(queries):
-            given = rng.choice(names["given"])
+            who = population.person()  # a child the database may already hold, or not
             record = PersonRecord(
                 kind="found",
-                given_name=given["uk_kmu2010"],
-                family_name=_surname(rng)[1],
-                sex=Sex(given["sex"]),
-                birth_date=date(2006, 1, 1) + timedelta(days=rng.randrange(0, 17 * 365)),
+                given_name=who["given"][1],
+                family_name=who["family"][1],
+                patronymic=who["father"][1],
+                sex=Sex(who["sex"]),
+                birth_date=who["born"],
                 birth_date_precision="day",
                 org_id=orgs[1].id,
                 source_record_id=f"bench-q-{rng.random()}",
@@ -260,11 +305,12 @@ def run(records: int, queries: int, url: str, reset: bool, seed: int) -> dict[st
         out["candidates_per_new_record"] = round(statistics.mean(candidates), 1)
         lookups = []
         for _ in range(queries):
+            who = population.person()
             keys = linking.record_keys(
                 {
-                    "given_name": rng.choice(names["given"])["uk"],
-                    "family_name": _surname(rng)[0],
-                    "date_of_birth": "2012-05-05",
+                    "given_name": who["given"][0],
+                    "family_name": who["family"][0],
+                    "date_of_birth": who["born"].isoformat(),
                 }
             )
             started = time.perf_counter()
