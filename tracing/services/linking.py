@@ -531,7 +531,11 @@ def suggest_for(record: PersonRecord) -> set[int]:
     subject = sides.pop(record.id)
     scores = score_pairs(subject, sides.values())
     gained = sync_suggestions([record.id], scores, higher_only=False)
-    collapse_linked_pairs([record.id])
+    linked = db.session.scalar(
+        sa.select(sa.func.count()).where(MatchProfile.group_id == subject.group_id)
+    )
+    if (linked or 0) > 1:  # only a record linked with others can double a question
+        collapse_linked_pairs([record.id])
     return gained
 
 
