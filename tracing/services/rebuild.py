@@ -155,10 +155,15 @@ def _write_profiles(results: list[tuple[int, dict[str, Any], str, list[int]]]) -
             for rid, mapping, digest, _keys in results
         ],
     )
-    keys = [{"record_id": rid, "key_hash": k} for rid, _m, _d, ks in results for k in ks]
+    keys = [(rid, k) for rid, _m, _d, ks in results for k in ks]
     if keys:
-        # Core, not the ORM's bulk path: tens of millions of rows on a full rebuild
-        db.session.execute(sa.insert(cast(sa.Table, MatchKey.__table__)), keys)
+        # Tens of millions of rows on a full rebuild: straight to the driver's executemany
+        # (SQLAlchemy's per-row parameter handling would cost more than the insert)
+        connection = db.session.connection()
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(
+            f"INSERT INTO match_keys (record_id, key_hash) VALUES ({mark}, {mark})", keys
+        )
 
 
 def _write_pairs(ids: list[int], scores: list[linking.PairScore]) -> None:
