@@ -700,13 +700,19 @@ def test_a_caseworkers_correction_repairs_and_withdrawn_consent_leaves_the_queue
     assert suggestion is not None
     sid = suggestion.id
     assert f"/cases/suggestions/{sid}" in client.get("/cases/").get_data(as_text=True)
+    assert {a.case_stage, b.case_stage} == {CaseStage.MATCH_SUGGESTED}
 
-    # The family withdraws consent to tracing: the pair leaves the queue and is not kept.
+    # The family withdraws consent to tracing: the pair leaves the queue and is not kept,
+    # and neither case still says a match was suggested.
     b = db.session.get(PersonRecord, b.id)  # type: ignore[assignment]
     assert _edit(client, b, consent_tracing="").status_code == 302
     db.session.expire_all()
     assert _pair(a, b) is None
     assert client.get(f"/cases/suggestions/{sid}").status_code == 404
+    for record in (a, b):
+        assert record.case_stage is CaseStage.UNDER_REVIEW
+        assert record.events[-1].stage is CaseStage.UNDER_REVIEW
+        assert record.events[-1].author_label == "system"
 
 
 def test_editing_a_record_someone_else_changed_meanwhile_is_a_conflict(

@@ -125,6 +125,31 @@ def mark_suggested(record_ids: Iterable[int]) -> None:
     )
 
 
+def unmark_suggested(record_ids: Iterable[int]) -> None:
+    """Records in "match suggested" whose suggestions all went (a record changed, consent
+    was withdrawn) have nothing left to decide: back to "under review", on the timeline."""
+    ids = list(record_ids)
+    if not ids:
+        return
+    pending = (
+        sa.select(Suggestion.id)
+        .where(
+            sa.or_(Suggestion.left_id == PersonRecord.id, Suggestion.right_id == PersonRecord.id),
+            Suggestion.status.in_(QUEUE_STATUSES),
+        )
+        .exists()
+    )
+    for record in db.session.scalars(
+        sa.select(PersonRecord).where(
+            PersonRecord.id.in_(ids),
+            PersonRecord.case_stage == CaseStage.MATCH_SUGGESTED,
+            ~pending,
+        )
+    ):
+        _record_stage(record, CaseStage.UNDER_REVIEW, user=None)
+    db.session.flush()
+
+
 def _has_open_suggestions(record: PersonRecord) -> bool:
     count = db.session.scalar(
         sa.select(sa.func.count())

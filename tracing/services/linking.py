@@ -364,10 +364,16 @@ def _pair_values(score: PairScore) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SuggestionChanges:
+    gained: set[int]  # records that gained a new suggestion
+    lost: set[int]  # records whose undecided suggestion went (no longer reaches the band)
+
+
 def sync_suggestions(
     subject_ids: Sequence[int], scores: Iterable[PairScore], *, higher_only: bool
-) -> set[int]:
-    """Store the subjects' scored pairs; returns the records that gained a new suggestion.
+) -> SuggestionChanges:
+    """Store the subjects' scored pairs; returns which records gained or lost suggestions.
 
     Human decisions are never forgotten: a decided pair keeps its status, except that a
     rejection lapses when either record changed materially since it was judged. Undecided
@@ -427,9 +433,7 @@ def sync_suggestions(
             status = SuggestionStatus.OPEN  # a rejection holds only for the records judged
         updates.append({**values, "sid": row.id, "new_status": status})
     stale = [
-        row.id
-        for row in existing.values()
-        if row.status is SuggestionStatus.OPEN and not row.decided
+        row for row in existing.values() if row.status is SuggestionStatus.OPEN and not row.decided
     ]
     table = cast(sa.Table, Suggestion.__table__)
     if inserts:
@@ -454,8 +458,9 @@ def sync_suggestions(
             execution_options={"synchronize_session": False},
         )
     if stale:
-        db.session.execute(sa.delete(table).where(table.c.id.in_(stale)))
-    return gained
+        db.session.execute(sa.delete(table).where(table.c.id.in_([row.id for row in stale])))
+    lost = {row.left_id for row in stale} | {row.right_id for row in stale}
+    return SuggestionChanges(gained, lost)
 
 
 def linked_records() -> list[int]:
@@ -521,7 +526,7 @@ def _collapse(ids: list[int]) -> None:
         db.session.execute(sa.delete(Suggestion).where(Suggestion.id.in_(drop)))
 
 
-def suggest_for(record: PersonRecord) -> set[int]:
+def suggest_for(record: PersonRecord) -> SuggestionChanges:
     """Score one record's candidates and store its suggestions (after its keys are fresh)."""
     keys = db.session.scalars(
         sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id)
@@ -530,31 +535,36 @@ def suggest_for(record: PersonRecord) -> set[int]:
     sides = load_sides([record.id, *ids])
     subject = sides.pop(record.id)
     scores = score_pairs(subject, sides.values())
-    gained = sync_suggestions([record.id], scores, higher_only=False)
+    changes = sync_suggestions([record.id], scores, higher_only=False)
     linked = db.session.scalar(
         sa.select(sa.func.count()).where(MatchProfile.group_id == subject.group_id)
     )
     if (linked or 0) > 1:  # only a record linked with others can double a question
         collapse_linked_pairs([record.id])
-    return gained
+    return changes
 
 
 def records_changed(records: list[PersonRecord], *, force: bool = False) -> set[int]:
     """Call after creating or materially changing records (intake, edit, import).
 
     Refreshes each record's profile and keys and, when they changed (or ``force``, e.g. a
-    consent change), its suggestions — all in the caller's transaction. Returns the records
-    that gained a suggestion (they move to "match suggested").
+    consent change), its suggestions — all in the caller's transaction. Records that gained
+    a suggestion move to "match suggested"; those left with none to decide move back to
+    "under review". Returns the records that gained one.
     """
     from tracing.services import lifecycle
 
     gained: set[int] = set()
+    lost: set[int] = set()
     for record in records:
         db.session.flush()
         _profile, changed = refresh_profile(record)
         if changed or force:
-            gained |= suggest_for(record)
+            changes = suggest_for(record)
+            gained |= changes.gained
+            lost |= changes.lost
     lifecycle.mark_suggested(gained)
+    lifecycle.unmark_suggested(lost - gained)
     return gained
 
 

@@ -24,6 +24,8 @@ from tracing.models import AlternateName, MatchKey, MatchProfile, MatchRun, Pers
 from tracing.services import lifecycle, linking
 
 BATCH = 1000
+_INSERT_KEYS_QMARK = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"
+_INSERT_KEYS_FORMAT = "INSERT INTO match_keys (record_id, key_hash) VALUES (%s, %s)"
 
 _worker_engine: sa.Engine | None = None
 
@@ -160,15 +162,14 @@ def _write_profiles(results: list[tuple[int, dict[str, Any], str, list[int]]]) -
         # Tens of millions of rows on a full rebuild: straight to the driver's executemany
         # (SQLAlchemy's per-row parameter handling would cost more than the insert)
         connection = db.session.connection()
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        connection.exec_driver_sql(
-            f"INSERT INTO match_keys (record_id, key_hash) VALUES ({mark}, {mark})", keys
-        )
+        qmark = connection.dialect.paramstyle == "qmark"
+        connection.exec_driver_sql(_INSERT_KEYS_QMARK if qmark else _INSERT_KEYS_FORMAT, keys)
 
 
 def _write_pairs(ids: list[int], scores: list[linking.PairScore]) -> None:
-    gained = linking.sync_suggestions(ids, scores, higher_only=True)
-    lifecycle.mark_suggested(gained)
+    changes = linking.sync_suggestions(ids, scores, higher_only=True)
+    lifecycle.mark_suggested(changes.gained)
+    lifecycle.unmark_suggested(changes.lost - changes.gained)
 
 
 def _ordered_results(
