@@ -816,3 +816,33 @@ def test_a_pair_rescored_while_open_offers_the_same_answer_again(
     db.session.expire_all()
     decided = db.session.get(Suggestion, sid)
     assert decided is not None and decided.status is SuggestionStatus.REJECTED
+
+
+def test_keyboard_review_moves_through_the_queue_in_its_order(
+    client: FlaskClient,
+    ngo: Organization,
+    make_user: Callable[..., User],
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    add_record(ngo, **CHILD)
+    # the same child written several ways, and an adult namesake: pairs of different
+    # scores, children's pairs ahead of the adult's
+    add_record(ngo, **{**CHILD, "given_name": "Александр", "kind": RecordKind.FOUND})
+    add_record(ngo, **{**CHILD, "given_name": "Oleksandr", "family_name": "Shevchenko"})
+    add_record(ngo, **{**CHILD, "birth_date": date(2014, 5, 3), "birth_place": None})
+    add_record(ngo, **{**CHILD, "birth_date": date(1990, 3, 5), "patronymic": None})
+    user = make_user(Role.CASEWORKER, ngo)
+    db.session.commit()
+    rows, total = review.queue(user, review.QueueFilters(), per_page=100)
+    assert total == len(rows) >= 4
+    assert len({(r.is_child, r.score) for r in rows}) > 2  # the order is not trivial
+    ids = [r.id for r in rows]
+    for position, suggestion in enumerate(rows):
+        previous, following = review.neighbours(user, suggestion)
+        assert previous == (ids[position - 1] if position else None)
+        assert following == (ids[position + 1] if position + 1 < len(ids) else None)
+
+    login(client, user)
+    page = client.get(f"/cases/suggestions/{ids[1]}").get_data(as_text=True)
+    assert f'href="/cases/suggestions/{ids[0]}" rel="prev" data-key="p"' in page
+    assert f'href="/cases/suggestions/{ids[2]}" rel="next" data-key="n"' in page

@@ -75,6 +75,21 @@ def visible_suggestions(user: User) -> sa.Select[Suggestion]:
     )
 
 
+# Children first, then the best-scored, then the longest waiting.
+_QUEUE_ORDER = (
+    Suggestion.is_child.desc(),
+    Suggestion.score.desc(),
+    Suggestion.waiting_since.asc(),
+    Suggestion.id.asc(),
+)
+_QUEUE_ORDER_REVERSED = (
+    Suggestion.is_child.asc(),
+    Suggestion.score.asc(),
+    Suggestion.waiting_since.desc(),
+    Suggestion.id.desc(),
+)
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     status: SuggestionStatus | None = None
@@ -95,12 +110,7 @@ def queue(
         query = query.where(Suggestion.is_child.is_(True))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     rows = db.session.scalars(
-        query.order_by(
-            Suggestion.is_child.desc(),
-            Suggestion.score.desc(),
-            Suggestion.waiting_since,
-            Suggestion.id,
-        )
+        query.order_by(*_QUEUE_ORDER)
         .options(
             selectinload(Suggestion.left).selectinload(PersonRecord.organization),
             selectinload(Suggestion.right).selectinload(PersonRecord.organization),
@@ -110,6 +120,33 @@ def queue(
     ).all()
     audit(AuditTag.SUGGESTION_LIST, detail=f"page={page}")
     return list(rows), int(total)
+
+
+def neighbours(user: User, suggestion: Suggestion) -> tuple[int | None, int | None]:
+    """The pairs before and after this one in the user's queue (keyboard review's previous
+    and next): two keyset lookups in queue order, never a walk through the queue."""
+    s = suggestion
+    before = sa.or_(  # ahead in the queue: a child, a higher score, waiting longer, older id
+        sa.false() if s.is_child else Suggestion.is_child == sa.true(),
+        sa.and_(Suggestion.is_child == s.is_child, Suggestion.score > s.score),
+        sa.and_(
+            Suggestion.is_child == s.is_child,
+            Suggestion.score == s.score,
+            sa.or_(
+                Suggestion.waiting_since < s.waiting_since,
+                sa.and_(Suggestion.waiting_since == s.waiting_since, Suggestion.id < s.id),
+            ),
+        ),
+    )
+    waiting = (
+        visible_suggestions(user)
+        .where(Suggestion.status.in_(QUEUE_STATUSES), Suggestion.id != s.id)
+        .with_only_columns(Suggestion.id)
+        .limit(1)
+    )
+    previous = db.session.scalar(waiting.where(before).order_by(*_QUEUE_ORDER_REVERSED))
+    following = db.session.scalar(waiting.where(sa.not_(before)).order_by(*_QUEUE_ORDER))
+    return previous, following
 
 
 def get_suggestion(user: User, suggestion_id: int) -> Suggestion | None:

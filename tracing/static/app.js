@@ -14,8 +14,8 @@
     });
   });
 
-  // Review by keyboard (C/R/U/A/D to decide, Q for the queue), with an off switch kept
-  // in this browser. Keys never fire while typing in a field.
+  // Review by keyboard (C/R/U/A/D to decide, N/P the next or previous pair, Q the queue),
+  // with an off switch kept in this browser. Keys never fire while typing in a field.
   var toggle = document.querySelector("[data-keyboard-toggle]");
   if (toggle) {
     var KEY = "tracing.keyboardReview";
@@ -30,7 +30,9 @@
       var key = event.key.toLowerCase();
       if (key === "q") { window.location.href = "/cases/"; return; }
       var button = document.querySelector('[data-decision-form] button[data-key="' + key + '"]');
-      if (button) { event.preventDefault(); button.click(); }
+      if (button) { event.preventDefault(); button.click(); return; }
+      var link = document.querySelector('nav a[data-key="' + key + '"]');
+      if (link) { event.preventDefault(); window.location.href = link.getAttribute("href"); }
     });
   }
 

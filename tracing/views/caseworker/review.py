@@ -56,6 +56,7 @@ def _comparison(suggestion: Suggestion, form: DecisionForm, **extra: Any) -> str
         own_confirmation=awaiting and first is not None and first.user_id == user.id,
         can_undo=review.can_undo(user, suggestion),
         confirmed_elsewhere=review.confirmed_elsewhere(suggestion),
+        neighbours=review.neighbours(user, suggestion),
         name_path=names,
         **extra,
     )
