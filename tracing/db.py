@@ -33,15 +33,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# 64 MiB of page cache (the default is 2 MiB): the key index of a large database is read
+# at random, and every connection reads it
+SQLITE_PAGE_CACHE = "PRAGMA cache_size=-65536"
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 64 MiB of page cache (the default is 2 MiB): the key index of a large database is
-    # read at random, and every connection reads it
-    cursor.execute("PRAGMA cache_size=-65536")
+    cursor.execute(SQLITE_PAGE_CACHE)
     cursor.close()
 
 

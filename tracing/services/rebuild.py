@@ -19,11 +19,15 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from tracing.db import db, make_engine, utcnow
+from tracing.db import SQLITE_PAGE_CACHE, db, make_engine, utcnow
 from tracing.models import AlternateName, MatchKey, MatchProfile, MatchRun, PersonRecord, Suggestion
 from tracing.services import lifecycle, linking
 
 BATCH = 1000
+# Records written between commits. SQLite appends every page a transaction dirtied to its
+# WAL at commit, and a batch of keys dirties pages all over the key index: larger
+# transactions write each page once for many batches. Progress is saved with each commit.
+COMMIT_EVERY = 20_000
 _INSERT_KEYS_QMARK = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"
 _INSERT_KEYS_FORMAT = "INSERT INTO match_keys (record_id, key_hash) VALUES (%s, %s)"
 
@@ -213,10 +217,16 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
     ):
         if run.phase != phase:
             continue
+        _hold_pages(True)
+        written = 0
         for ids, result in _ordered_results(compute, _id_batches(run.last_record_id), count, url):
             write(ids, result)
             run.last_record_id = ids[-1]
-            db.session.commit()
+            written += len(ids)
+            if written >= COMMIT_EVERY:
+                db.session.commit()
+                _hold_pages(True)
+                written = 0
             progress(len(ids))
         run.phase, run.last_record_id = ("pairs", 0) if phase == "keys" else ("done", 0)
         if phase == "pairs":
@@ -226,7 +236,16 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
             run.finished_at = utcnow()
         db.session.commit()
         _refresh_statistics()
+    _hold_pages(False)
     return int(db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) or 0)
+
+
+def _hold_pages(hold: bool) -> None:
+    """SQLite: while rewriting, keep up to 1 GiB of pages in memory (a transaction's dirty
+    pages would otherwise spill to the WAL before the commit); then the usual 64 MiB."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("PRAGMA cache_size=-1048576" if hold else SQLITE_PAGE_CACHE)
 
 
 def _refresh_statistics() -> None:
