@@ -176,29 +176,43 @@ def _write_pairs(ids: list[int], scores: list[linking.PairScore]) -> None:
     lifecycle.unmark_suggested(changes.lost - changes.gained)
 
 
-def _ordered_results(
-    compute: Callable[..., Any], batches: Iterator[list[int]], workers: int, url: str
-) -> Iterator[tuple[list[int], Any]]:
-    """(batch, result) in order. With workers, a few batches are computed ahead in other
-    processes while this one writes; without, in this process on the session's connection
-    (which also sees uncommitted data, as the tests need)."""
+@contextmanager
+def _worker_pool(workers: int, url: str) -> Iterator[ProcessPoolExecutor | None]:
+    """Processes that compute (None: compute in this process). Started once per rebuild,
+    at its first batch, before this process's page cache grows: forked workers share none
+    of it."""
     if workers == 0:
-        for ids in batches:
-            yield ids, compute(ids, db.session.connection())
+        yield None
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_init_worker, initargs=(url,)
     ) as pool:
-        pending: deque[tuple[list[int], Future[Any]]] = deque()
+        yield pool
+
+
+def _ordered_results(
+    compute: Callable[..., Any],
+    batches: Iterator[list[int]],
+    pool: ProcessPoolExecutor | None,
+    ahead: int,
+) -> Iterator[tuple[list[int], Any]]:
+    """(batch, result) in order. With a pool, ``ahead`` batches are computed in other
+    processes while this one writes; without, in this process on the session's connection
+    (which also sees uncommitted data, as the tests need)."""
+    if pool is None:
         for ids in batches:
-            pending.append((ids, pool.submit(compute, ids)))
-            if len(pending) > 2 * workers:
-                done_ids, future = pending.popleft()
-                yield done_ids, future.result()
-        while pending:
+            yield ids, compute(ids, db.session.connection())
+        return
+    pending: deque[tuple[list[int], Future[Any]]] = deque()
+    for ids in batches:
+        pending.append((ids, pool.submit(compute, ids)))
+        if len(pending) > ahead:
             done_ids, future = pending.popleft()
             yield done_ids, future.result()
+    while pending:
+        done_ids, future = pending.popleft()
+        yield done_ids, future.result()
 
 
 def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | None = None) -> int:
@@ -210,32 +224,35 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
     db.session.commit()
     assert db.engine is not None
     url = db.engine.url.render_as_string(hide_password=False)
-    count = os.cpu_count() or 1 if workers is None else workers
-    for phase, compute, write in (
-        ("keys", compute_profiles, lambda ids, result: _write_profiles(result)),
-        ("pairs", compute_pairs, _write_pairs),
-    ):
-        if run.phase != phase:
-            continue
-        _hold_pages(True)
-        written = 0
-        for ids, result in _ordered_results(compute, _id_batches(run.last_record_id), count, url):
-            write(ids, result)
-            run.last_record_id = ids[-1]
-            written += len(ids)
-            if written >= COMMIT_EVERY:
-                db.session.commit()
-                _hold_pages(True)
-                written = 0
-            progress(len(ids))
-        run.phase, run.last_record_id = ("pairs", 0) if phase == "keys" else ("done", 0)
-        if phase == "pairs":
-            # pairs were scored record by record: linked reports of one child each met
-            # the same other record; one question per two people remains
-            linking.collapse_linked_pairs(linking.linked_records())
-            run.finished_at = utcnow()
-        db.session.commit()
-        _refresh_statistics()
+    if workers is None:
+        workers = os.cpu_count() or 1
+    with _worker_pool(workers, url) as pool:
+        for phase, compute, write in (
+            ("keys", compute_profiles, lambda ids, result: _write_profiles(result)),
+            ("pairs", compute_pairs, _write_pairs),
+        ):
+            if run.phase != phase:
+                continue
+            _hold_pages(True)
+            written = 0
+            batches = _id_batches(run.last_record_id)
+            for ids, result in _ordered_results(compute, batches, pool, 2 * workers):
+                write(ids, result)
+                run.last_record_id = ids[-1]
+                written += len(ids)
+                if written >= COMMIT_EVERY:
+                    db.session.commit()
+                    _hold_pages(True)
+                    written = 0
+                progress(len(ids))
+            run.phase, run.last_record_id = ("pairs", 0) if phase == "keys" else ("done", 0)
+            if phase == "pairs":
+                # pairs were scored record by record: linked reports of one child each met
+                # the same other record; one question per two people remains
+                linking.collapse_linked_pairs(linking.linked_records())
+                run.finished_at = utcnow()
+            db.session.commit()
+            _refresh_statistics()
     _hold_pages(False)
     return int(db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) or 0)
 
