@@ -14,7 +14,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -134,7 +134,9 @@ def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[lin
 # --- this process: write -------------------------------------------------------------------
 
 
-def _write_profiles(results: list[tuple[int, dict[str, Any], str, list[int]]]) -> None:
+def _write_profiles(
+    _ids: list[int], results: list[tuple[int, dict[str, Any], str, list[int]]]
+) -> None:
     ids = [r[0] for r in results]
     groups = {
         row.record_id: row.group_id
@@ -226,35 +228,48 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
     url = db.engine.url.render_as_string(hide_password=False)
     if workers is None:
         workers = os.cpu_count() or 1
-    with _worker_pool(workers, url) as pool:
-        for phase, compute, write in (
-            ("keys", compute_profiles, lambda ids, result: _write_profiles(result)),
-            ("pairs", compute_pairs, _write_pairs),
-        ):
-            if run.phase != phase:
-                continue
-            _hold_pages(True)
-            written = 0
-            batches = _id_batches(run.last_record_id)
-            for ids, result in _ordered_results(compute, batches, pool, 2 * workers):
-                write(ids, result)
-                run.last_record_id = ids[-1]
-                written += len(ids)
-                if written >= COMMIT_EVERY:
-                    db.session.commit()
-                    _hold_pages(True)
-                    written = 0
-                progress(len(ids))
-            run.phase, run.last_record_id = ("pairs", 0) if phase == "keys" else ("done", 0)
-            if phase == "pairs":
+    try:
+        with _worker_pool(workers, url) as pool:
+            if run.phase == "keys":
+                _run_phase(run, compute_profiles, _write_profiles, pool, workers, progress)
+                run.phase, run.last_record_id = "pairs", 0
+                db.session.commit()
+                _refresh_statistics()
+            if run.phase == "pairs":
+                _run_phase(run, compute_pairs, _write_pairs, pool, workers, progress)
                 # pairs were scored record by record: linked reports of one child each met
                 # the same other record; one question per two people remains
                 linking.collapse_linked_pairs(linking.linked_records())
-                run.finished_at = utcnow()
-            db.session.commit()
-            _refresh_statistics()
-    _hold_pages(False)
+                run.phase, run.last_record_id, run.finished_at = "done", 0, utcnow()
+                db.session.commit()
+                _refresh_statistics()
+    finally:  # interrupted or not, the connection goes back to the pool as it came
+        with suppress(sa.exc.SQLAlchemyError):
+            _hold_pages(False)
     return int(db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) or 0)
+
+
+def _run_phase(
+    run: MatchRun,
+    compute: Callable[..., Any],
+    write: Callable[[list[int], Any], None],
+    pool: ProcessPoolExecutor | None,
+    workers: int,
+    progress: Callable[[int], None],
+) -> None:
+    """Compute and write every batch after the run's last record, committing as it goes."""
+    _hold_pages(True)
+    written = 0
+    batches = _id_batches(run.last_record_id)
+    for ids, result in _ordered_results(compute, batches, pool, 2 * workers):
+        write(ids, result)
+        run.last_record_id = ids[-1]
+        written += len(ids)
+        if written >= COMMIT_EVERY:
+            db.session.commit()
+            _hold_pages(True)
+            written = 0
+        progress(len(ids))
 
 
 def _hold_pages(hold: bool) -> None:
