@@ -273,15 +273,15 @@ def run(
             _insert(conn, (orgs[0].id, orgs[1].id), _people(records, population), records)
         out["insert_seconds"] = round(time.perf_counter() - started, 1)
 
-        started = time.perf_counter()
-        done = [0]
-        keys_done = [0.0]
+        started = keys_done = time.perf_counter()
+        done = 0
 
         def progress(count: int) -> None:
-            done[0] += count
-            if done[0] == records:  # every record has its keys: the scoring phase begins
-                keys_done[0] = time.perf_counter()
-            elif score_sample and done[0] - records >= score_sample:
+            nonlocal done, keys_done
+            done += count
+            if done == records:  # every record has its keys: the scoring phase begins
+                keys_done = time.perf_counter()
+            elif score_sample and done - records >= score_sample:
                 raise _SampleScored
 
         try:
@@ -289,8 +289,8 @@ def run(
         except _SampleScored:
             db.session.rollback()  # an interrupted rebuild, as it may be in life: resumable
         elapsed = time.perf_counter() - started
-        keys_seconds = keys_done[0] - started
-        scored = done[0] - records
+        keys_seconds = keys_done - started
+        scored = done - records
         score_rate = scored / (elapsed - keys_seconds)
         out["rebuild_keys_seconds"] = round(keys_seconds, 1)
         out["rebuild_scored_records"] = scored

@@ -125,9 +125,10 @@ def mark_suggested(record_ids: Iterable[int]) -> None:
     )
 
 
-def unmark_suggested(record_ids: Iterable[int]) -> None:
-    """Records in "match suggested" whose suggestions all went (a record changed, consent
-    was withdrawn) have nothing left to decide: back to "under review", on the timeline."""
+def unmark_suggested(record_ids: Iterable[int], *, user: User | None = None) -> None:
+    """Records in "match suggested" with nothing left to decide (their suggestions were
+    rejected, or went when a record changed or consent was withdrawn): back to "under
+    review", on the timeline — by ``user``, or by the system."""
     ids = list(record_ids)
     if not ids:
         return
@@ -146,28 +147,13 @@ def unmark_suggested(record_ids: Iterable[int]) -> None:
             ~pending,
         )
     ):
-        _record_stage(record, CaseStage.UNDER_REVIEW, user=None)
+        _record_stage(record, CaseStage.UNDER_REVIEW, user=user)
     db.session.flush()
-
-
-def _has_open_suggestions(record: PersonRecord) -> bool:
-    count = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Suggestion)
-        .where(
-            sa.or_(Suggestion.left_id == record.id, Suggestion.right_id == record.id),
-            Suggestion.status.in_(QUEUE_STATUSES),
-        )
-    )
-    return bool(count)
 
 
 def after_rejection(suggestion: Suggestion, user: User) -> None:
     """With no suggestion left to decide, a record goes back to "under review"."""
-    for record in (suggestion.left, suggestion.right):
-        if record.case_stage is CaseStage.MATCH_SUGGESTED and not _has_open_suggestions(record):
-            _record_stage(record, CaseStage.UNDER_REVIEW, user=user)
-    db.session.flush()
+    unmark_suggested([suggestion.left_id, suggestion.right_id], user=user)
 
 
 def after_confirmation(suggestion: Suggestion, user: User, group: list[PersonRecord]) -> None:
