@@ -26,7 +26,7 @@ Public API::
     prepare(record) -> Features; compare_prepared(left, right)  # prepare once, compare many
     score_prepared(left, right) -> (score, band)  # no reasons: for filtering many pairs
     Index(records).candidates(query, top=10) -> [(record_id, MatchResult), ...]
-    blocking_keys(record) -> frozenset[str]
+    blocking_keys(record) -> frozenset[str]; key_weight(key) -> 1..3  # for ranking candidates
     record_from_mapping(mapping) -> Record        # raises RecordError(field, message)
     detect_script(text), language_hint(text), explain_name(a, b)
 
@@ -37,7 +37,7 @@ Public API::
 from matching.explain import MatchResult, Reason
 from matching.features import Features, prepare
 from matching.index import Index
-from matching.keys import blocking_keys
+from matching.keys import blocking_keys, key_weight
 from matching.matcher import (
     MATCHER_VERSION,
     compare,
@@ -67,6 +67,7 @@ __all__ = [
     "compare_prepared",
     "detect_script",
     "explain_name",
+    "key_weight",
     "language_hint",
     "normalize_text",
     "prepare",

@@ -24,7 +24,7 @@ __all__ = [
     "score_prepared",
 ]
 
-MATCHER_VERSION = "1.1.0"
+MATCHER_VERSION = "1.2.0"
 
 
 def as_record(value: Record | Mapping[str, Any]) -> Record:

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 __all__ = ["BirthDate", "Record", "RecordError", "parse_birth_date", "record_from_mapping"]
@@ -71,6 +72,7 @@ class BirthDate:
         return self.text
 
 
+@lru_cache(maxsize=65536)  # a few thousand distinct dates among a million children
 def parse_birth_date(value: str, field: str = "date_of_birth") -> BirthDate:
     """Read ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` (or ``DD.MM.YYYY``)."""
     text = value.strip()

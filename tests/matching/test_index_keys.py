@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from matching import Index, blocking_keys, record_from_mapping
+from matching import Index, blocking_keys, key_weight, record_from_mapping
 
 
 def test_keys_are_short_and_shared_across_scripts() -> None:
@@ -19,6 +19,7 @@ def test_keys_are_short_and_shared_across_scripts() -> None:
     )
     assert a & b
     assert all(len(k) <= 64 for k in a | b)
+    assert {key_weight(k) for k in a | b} == {1, 2, 3}  # every kind of key has a weight
 
 
 def test_keys_need_two_pieces_of_evidence() -> None:

@@ -465,6 +465,29 @@ def test_candidates_come_from_the_key_index(
         assert "Index" in plan and "Seq Scan on match_keys" not in plan, plan
 
 
+def test_candidates_rank_by_the_weight_of_shared_keys(
+    ngo: Organization,
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    subject, typos, adopted = (add_record(ngo, **CHILD) for _ in range(3))
+    # two typo keys (weight 1 each) against one given name + father's name + year (3):
+    # by count the namesake would come first, by weight the child under a new surname
+    typo_keys, father_key = ["e:lksntr|sfnk", "g:lsntr|sfnk"], "f:lksntr|lksntr:2010"
+    keys = {subject.id: [*typo_keys, father_key], typos.id: typo_keys, adopted.id: [father_key]}
+    db.session.execute(sa.delete(MatchKey).where(MatchKey.record_id.in_(list(keys))))
+    for record_id, texts in keys.items():
+        db.session.add_all(
+            MatchKey(record_id=record_id, key_hash=linking.key_hash(t)) for t in texts
+        )
+    db.session.flush()
+    assert [linking.key_hash(t) & 3 for t in keys[subject.id]] == [0, 0, 2]
+    hashes = [linking.key_hash(t) for t in keys[subject.id]]
+    assert linking.candidate_ids(subject.id, hashes) == [adopted.id, typos.id]
+    assert linking.candidates_of([subject.id], higher_only=False) == {
+        subject.id: [adopted.id, typos.id]
+    }
+
+
 def test_search_across_scripts_and_spellings(
     client: FlaskClient,
     ngo: Organization,

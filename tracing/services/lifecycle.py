@@ -4,6 +4,7 @@ contact established → reunified, or closed with a reason. Every step goes on t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
 import sqlalchemy as sa
 
@@ -110,8 +111,8 @@ def mark_suggested(record_ids: Iterable[int]) -> None:
         .values(case_stage=CaseStage.MATCH_SUGGESTED),
         execution_options={"synchronize_session": "fetch"},
     )
-    db.session.execute(
-        sa.insert(CaseEvent),
+    db.session.execute(  # Core, not the ORM's bulk insert: a rebuild adds thousands at once
+        sa.insert(cast(sa.Table, CaseEvent.__table__)),
         [
             {
                 "record_id": i,

@@ -28,10 +28,16 @@ BATCH = 1000
 # WAL at commit, and a batch of keys dirties pages all over the key index: larger
 # transactions write each page once for many batches. Progress is saved with each commit.
 COMMIT_EVERY = 20_000
-_INSERT_KEYS_QMARK = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"
-_INSERT_KEYS_FORMAT = "INSERT INTO match_keys (record_id, key_hash) VALUES (%s, %s)"
+_INSERT_KEYS = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"  # SQLite
+_COPY_KEYS = "COPY match_keys (record_id, key_hash) FROM STDIN"  # PostgreSQL
+
+# Prepared records a worker keeps between batches: each record is a candidate of some
+# thirty others, scattered over the whole run; preparing it once instead of each time
+# halves a worker's time. About 1 KB each, so a worker holds at most ~0.5 GB.
+PREPARED_KEPT = 500_000
 
 _worker_engine: sa.Engine | None = None
+_worker_prepared: linking.PreparedCache = {}
 
 
 def current_run() -> MatchRun:
@@ -117,12 +123,15 @@ def compute_profiles(
 
 def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[linking.PairScore]:
     """Scored pairs of these records with every higher-id candidate."""
+    # in a worker, kept across batches; in this process (tests), one batch's
+    prepared = _worker_prepared if conn is None else {}
     with _reader(conn) as conn:
         candidates = linking.candidates_of(ids, higher_only=True, conn=conn)
         wanted = set(ids) | {c for others in candidates.values() for c in others}
         sides = linking.load_sides(wanted, conn)
     scores: list[linking.PairScore] = []
-    prepared: dict[int, Any] = {}
+    if len(prepared) > PREPARED_KEPT:
+        prepared.clear()
     for subject_id in ids:
         subject = sides.get(subject_id)
         others = [sides[c] for c in candidates.get(subject_id, ()) if c in sides]
@@ -165,11 +174,20 @@ def _write_profiles(
     )
     keys = [(rid, k) for rid, _m, _d, ks in results for k in ks]
     if keys:
-        # Tens of millions of rows on a full rebuild: straight to the driver's executemany
-        # (SQLAlchemy's per-row parameter handling would cost more than the insert)
-        connection = db.session.connection()
-        qmark = connection.dialect.paramstyle == "qmark"
-        connection.exec_driver_sql(_INSERT_KEYS_QMARK if qmark else _INSERT_KEYS_FORMAT, keys)
+        _insert_keys(db.session.connection(), keys)
+
+
+def _insert_keys(connection: sa.Connection, keys: list[tuple[int, int]]) -> None:
+    """Tens of millions of rows on a full rebuild: straight to the driver (SQLAlchemy's
+    per-row parameter handling would cost more than the insert); PostgreSQL's COPY
+    takes them several times faster than an INSERT per row."""
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor, cursor.copy(_COPY_KEYS) as copy:
+            for row in keys:
+                copy.write_row(row)
+        return
+    connection.exec_driver_sql(_INSERT_KEYS, keys)
 
 
 def _write_pairs(ids: list[int], scores: list[linking.PairScore]) -> None:
