@@ -9,6 +9,7 @@ where it stopped. Human decisions are never touched (see ``linking.sync_suggesti
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -123,8 +124,9 @@ def compute_profiles(
 
 def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[linking.PairScore]:
     """Scored pairs of these records with every higher-id candidate."""
+    in_worker = conn is None
     # in a worker, kept across batches; in this process (tests), one batch's
-    prepared = _worker_prepared if conn is None else {}
+    prepared = _worker_prepared if in_worker else {}
     with _reader(conn) as conn:
         candidates = linking.candidates_of(ids, higher_only=True, conn=conn)
         wanted = set(ids) | {c for others in candidates.values() for c in others}
@@ -137,6 +139,10 @@ def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[lin
         others = [sides[c] for c in candidates.get(subject_id, ()) if c in sides]
         if subject is not None and others:
             scores.extend(linking.score_pairs(subject, others, prepared))
+    if in_worker:
+        # The kept records are long-lived and hold no reference cycles: out of the cyclic
+        # collector's sight, or each full collection walks millions of them again.
+        gc.freeze()
     return scores
 
 
