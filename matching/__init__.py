@@ -37,7 +37,7 @@ Public API::
 from matching.explain import MatchResult, Reason
 from matching.features import Features, prepare
 from matching.index import Index
-from matching.keys import blocking_keys, key_weight
+from matching.keys import CANDIDATES_PER_RECORD, blocking_keys, key_weight
 from matching.matcher import (
     MATCHER_VERSION,
     compare,
@@ -51,6 +51,7 @@ from matching.score import MATCH_THRESHOLD, REVIEW_THRESHOLD, Band
 from matching.translit import skeleton
 
 __all__ = [
+    "CANDIDATES_PER_RECORD",
     "MATCHER_VERSION",
     "MATCH_THRESHOLD",
     "REVIEW_THRESHOLD",

@@ -14,7 +14,7 @@ from typing import Any
 
 from matching.explain import MatchResult, build_result
 from matching.features import Features, prepare
-from matching.keys import feature_keys
+from matching.keys import feature_keys, key_weight
 from matching.matcher import as_record
 from matching.record import Record
 from matching.score import evaluate
@@ -54,6 +54,19 @@ class Index:
     def candidate_ids(self, query: Record | Mapping[str, Any]) -> list[str]:
         """Ids of the records sharing at least one blocking key with ``query``."""
         return [self._ids[p] for p in sorted(self._positions(prepare(as_record(query))))]
+
+    def ranked_candidate_ids(
+        self, query: Record | Mapping[str, Any], *, top: int | None = None
+    ) -> list[str]:
+        """Ids of the records sharing a key with ``query``, the weightiest shared keys
+        first (:func:`~matching.keys.key_weight`; ties in insertion order): the order in
+        which a store that scores only ``top`` candidates of a record keeps them."""
+        weights: dict[int, int] = defaultdict(int)
+        for key in feature_keys(prepare(as_record(query))):
+            for pos in self._postings.get(key, ()):
+                weights[pos] += key_weight(key)
+        ranked = sorted(weights, key=lambda pos: (-weights[pos], pos))
+        return [self._ids[p] for p in ranked[:top]]
 
     def _positions(self, q: Features) -> set[int]:
         found: set[int] = set()

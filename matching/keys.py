@@ -37,7 +37,14 @@ from matching.names import given_groups, patronymic_parts
 from matching.record import Record
 from matching.translit import phonetic_key
 
-__all__ = ["KEY_WEIGHTS", "MAX_KEY_LENGTH", "blocking_keys", "feature_keys", "key_weight"]
+__all__ = [
+    "CANDIDATES_PER_RECORD",
+    "KEY_WEIGHTS",
+    "MAX_KEY_LENGTH",
+    "blocking_keys",
+    "feature_keys",
+    "key_weight",
+]
 
 MAX_KEY_LENGTH = 64
 # What sharing a key of each kind is worth when ranking candidates: typo keys (a name
@@ -48,6 +55,8 @@ MAX_KEY_LENGTH = 64
 # the top 30 by these weights keep 97% of the pairs the top 100 by counts would suggest,
 # and the top 30 by counts 83%).
 KEY_WEIGHTS = {"e": 1, "g": 1, "y": 2, "p": 2, "n": 3, "f": 3, "d": 3, "b": 3}
+# How many candidates of a record a store should score, weightiest shared keys first.
+CANDIDATES_PER_RECORD = 30
 _VOWELS = "aeiou"
 
 

@@ -58,11 +58,22 @@ def test_index_finds_candidates_by_keys() -> None:
     found = index.candidates(recs[0], top=3)
     assert found[0][0] == "b"
     assert "d" not in index.candidate_ids(recs[0])
-    index.add(
-        {"id": "e", "given_name": "Olga", "family_name": "Kovalenko", "date_of_birth": "2011"}
-    )
+    olga = {"id": "e", "given_name": "Olga", "family_name": "Kovalenko", "date_of_birth": "2011"}
+    index.add(olga)
     assert "e" in index.candidate_ids(recs[0])
     assert len(index) == 4
+
+    # ranked: by the summed weight of the keys each candidate shares with the query
+    ranked = index.ranked_candidate_ids(recs[0])
+    assert sorted(ranked) == sorted(index.candidate_ids(recs[0]))
+    query_keys = blocking_keys(record_from_mapping(recs[0]))
+    by_id = {r["id"]: r for r in [*recs, olga]}
+    weights = [
+        sum(key_weight(k) for k in query_keys & blocking_keys(record_from_mapping(by_id[i])))
+        for i in ranked
+    ]
+    assert weights == sorted(weights, reverse=True) and weights[0] > weights[-1]
+    assert ranked[0] == "b" and index.ranked_candidate_ids(recs[0], top=2) == ranked[:2]
 
 
 def test_blocking_recall_on_dev_set(dev_set: Path) -> None:

@@ -36,9 +36,7 @@ from tracing.services.visibility import visible_to
 
 MATCHER_VERSION = matching.MATCHER_VERSION
 # Candidates scored per record: those whose shared keys weigh most (matching.key_weight).
-# On the development set every blocked true match ranks in the first 30; on a made-up
-# million the first 30 keep 97% of what the first 100 by shared-key count would suggest.
-CANDIDATE_LIMIT = 30
+CANDIDATE_LIMIT = matching.CANDIDATES_PER_RECORD
 CHILD_AGE = 18
 
 
