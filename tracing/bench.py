@@ -225,16 +225,16 @@ def _size(engine: sa.Engine, url: str) -> int:
         )
 
 
-def _twin_recall(unfinished: Any) -> float:
+def _twin_recall(scored_up_to: int | None) -> float:
     """Of the made-up children who also have a registry record (written right after the
     family's, so its id is one more), the share whose two records became a suggestion.
-    ``unfinished``: the interrupted rebuild's run; only the pairs it has scored count."""
+    ``scored_up_to``: an interrupted rebuild's last scored record; only its pairs count."""
     from tracing.db import db
     from tracing.models import PersonRecord, RecordKind, Suggestion
 
     twins = sa.select(PersonRecord.id).where(PersonRecord.kind == RecordKind.FOUND)
-    if unfinished is not None:
-        twins = twins.where(PersonRecord.id - 1 <= unfinished.last_record_id)
+    if scored_up_to is not None:
+        twins = twins.where(PersonRecord.id - 1 <= scored_up_to)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(twins.subquery()))
     linked = db.session.scalar(
         sa.select(sa.func.count())
@@ -371,7 +371,9 @@ def run(
         out["stored_suggestions"] = db.session.scalar(
             sa.select(sa.func.count()).select_from(Suggestion)
         )
-        out["twin_recall"] = _twin_recall(None if scored == records else rebuild.current_run())
+        out["twin_recall"] = _twin_recall(
+            None if scored == records else rebuild.current_run().last_record_id
+        )
         out["bytes_per_record"] = round(_size(engine, url) / records)
     # this process, and the largest of the rebuild's worker processes
     out["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

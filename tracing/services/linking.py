@@ -118,9 +118,9 @@ def key_hash(key: str) -> int:
     return (digest & ~_WEIGHT_BITS) | (matching.key_weight(key) - 1)
 
 
-def shared_weight(column: Any) -> Any:
-    """SQL: the summed weight of the shared keys in a group of ``match_keys`` rows."""
-    return sa.func.sum(column.op("&", return_type=sa.BigInteger)(_WEIGHT_BITS) + 1)
+def _shared_weight(key_column: str) -> str:
+    """SQL: the summed weight of the shared keys among the grouped ``match_keys`` rows."""
+    return f"SUM(({key_column} & {_WEIGHT_BITS}) + 1)"
 
 
 def record_keys(mapping: dict[str, Any]) -> set[int]:
@@ -235,7 +235,8 @@ def candidate_query(
     record_id: int, keys: list[int], limit: int, *, visible_to_org: int | None = None
 ) -> sa.Select[int, int]:
     """The key lookup itself (an index range per key on ``match_keys``)."""
-    shared = shared_weight(MatchKey.key_hash).label("shared")
+    weight = _shared_weight("match_keys.key_hash")
+    shared = sa.literal_column(weight, type_=sa.BigInteger).label("shared")
     query = sa.select(MatchKey.record_id, shared).where(
         MatchKey.key_hash.in_(keys), MatchKey.record_id != record_id
     )
@@ -285,7 +286,7 @@ def candidates_of(
     other = ">" if higher_only else "<>"
     ids = ",".join(str(int(i)) for i in subject_ids)
     sql = (
-        f"SELECT a.record_id, b.record_id, SUM((a.key_hash & {_WEIGHT_BITS}) + 1) "  # noqa: S608
+        f"SELECT a.record_id, b.record_id, {_shared_weight('a.key_hash')} "  # noqa: S608
         "FROM match_keys a JOIN match_keys b ON b.key_hash = a.key_hash "
         f"AND b.record_id {other} a.record_id WHERE a.record_id IN ({ids}) "
         "GROUP BY a.record_id, b.record_id"
