@@ -37,7 +37,7 @@ Public API::
 from matching.explain import MatchResult, Reason
 from matching.features import Features, prepare
 from matching.index import Index
-from matching.keys import CANDIDATES_PER_RECORD, blocking_keys, key_weight
+from matching.keys import CANDIDATES_PER_RECORD, blocking_keys, feature_keys, key_weight
 from matching.matcher import (
     MATCHER_VERSION,
     compare,
@@ -68,6 +68,7 @@ __all__ = [
     "compare_prepared",
     "detect_script",
     "explain_name",
+    "feature_keys",
     "key_weight",
     "language_hint",
     "normalize_text",

@@ -124,7 +124,13 @@ def _shared_weight(key_column: str) -> str:
 
 
 def record_keys(mapping: dict[str, Any]) -> set[int]:
-    return {key_hash(k) for k in matching.blocking_keys(matching.record_from_mapping(mapping))}
+    return prepared_keys(mapping)[1]
+
+
+def prepared_keys(mapping: dict[str, Any]) -> tuple[matching.Features, set[int]]:
+    """The record prepared for comparison, and its keys (which are drawn from that)."""
+    features = matching.prepare(matching.record_from_mapping(mapping))
+    return features, {key_hash(k) for k in matching.feature_keys(features)}
 
 
 # --- keeping profiles and keys in step ---------------------------------------------
@@ -165,40 +171,16 @@ def refresh_profile(record: PersonRecord, *, force: bool = False) -> tuple[Match
 # --- candidates and scores ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Side:
-    """What pairing needs to know of one record: its profile and who may see it."""
+class Prepared(NamedTuple):
+    """What pairing reads of a record that holds as long as its material hash does."""
 
-    record_id: int
-    group_id: int
-    org_id: int
-    shareable: bool  # other organisations may see it (consent and a verified holder)
-    eligible: bool  # it may be matched at all (tracing consent, or a supervisor's override)
-    material_hash: str
-    profile: dict[str, Any]
+    features: matching.Features
     is_child: bool
     created_at: datetime
 
 
-def _side_query() -> sa.Select[Any]:
-    return (
-        sa.select(
-            MatchProfile.record_id,
-            MatchProfile.group_id,
-            MatchProfile.material_hash,
-            MatchProfile.profile,
-            PersonRecord.org_id,
-            PersonRecord.consent_sharing,
-            PersonRecord.consent_tracing,
-            PersonRecord.tracing_override_reason,
-            PersonRecord.birth_date,
-            PersonRecord.age_min,
-            PersonRecord.created_at,
-            Organization.verified,
-        )
-        .join(PersonRecord, PersonRecord.id == MatchProfile.record_id)
-        .join(Organization, Organization.id == PersonRecord.org_id)
-    )
+# by (record id, material hash): a record edited meanwhile is prepared anew
+PreparedCache = dict[tuple[int, str], Prepared]
 
 
 def _is_child(birth_date: date | None, age_min: int | None, today: date) -> bool:
@@ -207,28 +189,74 @@ def _is_child(birth_date: date | None, age_min: int | None, today: date) -> bool
     return age_min is None or age_min < CHILD_AGE
 
 
-def load_sides(ids: Iterable[int], conn: Any = None) -> dict[int, Side]:
-    """Sides of these records in one query (``conn``: a connection, default the session)."""
-    ids = list(ids)
-    if not ids:
+def prepared_of(features: matching.Features, record: Any) -> Prepared:
+    """``record``: a PersonRecord or a row with its birth date, age and creation time."""
+    is_child = _is_child(record.birth_date, record.age_min, utcnow().date())
+    return Prepared(features, is_child, record.created_at)
+
+
+class Side(NamedTuple):
+    """What pairing needs to know of one record: who may see it, and the record prepared."""
+
+    record_id: int
+    group_id: int
+    org_id: int
+    shareable: bool  # other organisations may see it (consent and a verified holder)
+    eligible: bool  # it may be matched at all (tracing consent, or a supervisor's override)
+    material_hash: str
+    prepared: Prepared
+
+
+# Read for each of ~20,000 records a rebuild batch meets, so through the driver (see
+# candidates_of); what may change without the material hash changing is read each time.
+_SIDES_SQL = (
+    "SELECT p.record_id, p.group_id, p.material_hash, r.org_id, "
+    "r.consent_sharing AND o.verified, "
+    "r.consent_tracing OR COALESCE(r.tracing_override_reason, '') <> '' "
+    "FROM match_profiles p JOIN person_records r ON r.id = p.record_id "
+    "JOIN organizations o ON o.id = r.org_id WHERE p.record_id IN ({ids})"
+)
+
+
+def load_sides(
+    ids: Iterable[int], conn: Any = None, cache: PreparedCache | None = None
+) -> dict[int, Side]:
+    """Sides of these records (``conn``: a connection, default the session's).
+
+    ``cache`` keeps prepared records across calls (the rebuild meets each record as a
+    candidate of some thirty others): profiles are read and prepared only for records
+    not in it.
+    """
+    id_list = ",".join(str(int(i)) for i in ids)
+    if not id_list:
         return {}
-    today = utcnow().date()
-    executor = conn if conn is not None else db.session
-    rows = executor.execute(_side_query().where(MatchProfile.record_id.in_(ids))).all()
-    return {
-        r.record_id: Side(
-            record_id=r.record_id,
-            group_id=r.group_id,
-            org_id=r.org_id,
-            shareable=bool(r.consent_sharing and r.verified),
-            eligible=bool(r.consent_tracing or r.tracing_override_reason),
-            material_hash=r.material_hash,
-            profile=r.profile,
-            is_child=_is_child(r.birth_date, r.age_min, today),
-            created_at=r.created_at,
-        )
-        for r in rows
-    }
+    connection = conn if conn is not None else db.session.connection()
+    rows = connection.exec_driver_sql(_SIDES_SQL.format(ids=id_list)).all()
+    prepared = cache if cache is not None else {}
+    missing = [row[0] for row in rows if (row[0], row[2]) not in prepared]
+    if missing:
+        for found in connection.execute(
+            sa.select(
+                MatchProfile.record_id,
+                MatchProfile.material_hash,
+                MatchProfile.profile,
+                PersonRecord.birth_date,
+                PersonRecord.age_min,
+                PersonRecord.created_at,
+            )
+            .join(PersonRecord, PersonRecord.id == MatchProfile.record_id)
+            .where(MatchProfile.record_id.in_(missing))
+        ):
+            features = matching.prepare(matching.record_from_mapping(found.profile))
+            prepared[found.record_id, found.material_hash] = prepared_of(features, found)
+    sides = {}
+    for record_id, group_id, digest, org_id, shareable, eligible in rows:
+        kept = prepared.get((record_id, digest))
+        if kept is not None:  # else edited between the two reads: met again next time
+            sides[record_id] = Side(
+                record_id, group_id, org_id, bool(shareable), bool(eligible), digest, kept
+            )
+    return sides
 
 
 def candidate_query(
@@ -323,32 +351,16 @@ class PairScore(NamedTuple):
     reasons: list[dict[str, Any]]
 
 
-PreparedCache = dict[tuple[int, str], matching.Features]
-
-
-def _prepared(side: Side, cache: PreparedCache | None) -> matching.Features:
-    if cache is None:
-        return matching.prepare(matching.record_from_mapping(side.profile))
-    key = (side.record_id, side.material_hash)  # a record edited meanwhile is prepared anew
-    features = cache.get(key)
-    if features is None:
-        features = cache[key] = matching.prepare(matching.record_from_mapping(side.profile))
-    return features
-
-
-def score_pairs(
-    subject: Side, candidates: Iterable[Side], cache: PreparedCache | None = None
-) -> list[PairScore]:
+def score_pairs(subject: Side, candidates: Iterable[Side]) -> list[PairScore]:
     """Score the subject against candidates, each linked group once (its best member),
-    keeping results at or above the review band. Pure: no database. ``cache`` keeps
-    prepared records across calls (a batch meets the same candidates often)."""
-    query = _prepared(subject, cache)
+    keeping results at or above the review band. Pure: no database."""
+    query = subject.prepared.features
     best: dict[int, tuple[Side, float]] = {}
     for other in candidates:
         if other.group_id == subject.group_id or not _may_pair(subject, other):
             continue
         score, band = matching.score_prepared(
-            query, _prepared(other, cache), at_least=matching.REVIEW_THRESHOLD
+            query, other.prepared.features, at_least=matching.REVIEW_THRESHOLD
         )
         if band is matching.Band.NO_MATCH:
             continue
@@ -357,7 +369,7 @@ def score_pairs(
             best[other.group_id] = (other, score)
     scores = []
     for other, _score in best.values():  # the reasons, only for the pairs kept
-        result = matching.compare_prepared(query, _prepared(other, cache))
+        result = matching.compare_prepared(query, other.prepared.features)
         low, high = (subject, other) if subject.record_id < other.record_id else (other, subject)
         scores.append(
             PairScore(
@@ -365,8 +377,8 @@ def score_pairs(
                 right_id=high.record_id,
                 left_hash=low.material_hash,
                 right_hash=high.material_hash,
-                is_child=low.is_child or high.is_child,
-                waiting_since=min(low.created_at, high.created_at),
+                is_child=low.prepared.is_child or high.prepared.is_child,
+                waiting_since=min(low.prepared.created_at, high.prepared.created_at),
                 score=result.score,
                 band=result.band.value,
                 reasons=reasons_of(result),

@@ -32,10 +32,12 @@ COMMIT_EVERY = 20_000
 _INSERT_KEYS = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"  # SQLite
 _COPY_KEYS = "COPY match_keys (record_id, key_hash) FROM STDIN"  # PostgreSQL
 
-# Prepared records a worker keeps between batches: each record is a candidate of some
-# thirty others, scattered over the whole run; preparing it once instead of each time
-# about halves a worker's time. A worker peaked at ~2 GB rebuilding a million records.
-PREPARED_KEPT = 500_000
+# Prepared records a worker keeps between batches and from the key phase to the scoring
+# phase: each record is a candidate of some thirty others scattered over the whole run,
+# and preparing it each time was half a worker's time. Kept whole up to a million and a
+# half records (about 1.1 KB each, measured on a million made-up ones); beyond, the kept
+# set is started afresh.
+PREPARED_KEPT = 1_500_000
 
 _worker_engine: sa.Engine | None = None
 _worker_prepared: linking.PreparedCache = {}
@@ -97,12 +99,15 @@ def _reader(conn: sa.Connection | None) -> Iterator[sa.Connection]:
 def compute_profiles(
     ids: list[int], conn: sa.Connection | None = None
 ) -> list[tuple[int, dict[str, Any], str, list[int]]]:
-    """(record id, profile, material hash, key hashes) for each record."""
-    with _reader(conn) as conn:
-        rows = conn.execute(sa.select(PersonRecord.__table__).where(PersonRecord.id.in_(ids)))
-        records = list(rows)
+    """(record id, profile, material hash, key hashes) for each record. A worker keeps the
+    records it prepared on the way for the scoring phase."""
+    in_worker = conn is None
+    with _reader(conn) as reader:
+        records = list(
+            reader.execute(sa.select(PersonRecord.__table__).where(PersonRecord.id.in_(ids)))
+        )
         names: dict[int, list[str]] = {}
-        for record_id, name in conn.execute(
+        for record_id, name in reader.execute(
             sa.select(AlternateName.record_id, AlternateName.name)
             .where(AlternateName.record_id.in_(ids))
             .order_by(AlternateName.id)
@@ -111,39 +116,47 @@ def compute_profiles(
     out = []
     for record in records:
         mapping = linking.match_mapping(record, names.get(record.id, []))
-        out.append(
-            (
-                record.id,
-                mapping,
-                linking.material_hash(mapping),
-                sorted(linking.record_keys(mapping)),
-            )
-        )
+        digest = linking.material_hash(mapping)
+        features, keys = linking.prepared_keys(mapping)
+        if in_worker:
+            _keep_prepared(record.id, digest, linking.prepared_of(features, record))
+        out.append((record.id, mapping, digest, sorted(keys)))
+    if in_worker:
+        _settle_kept()
     return out
 
 
 def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[linking.PairScore]:
     """Scored pairs of these records with every higher-id candidate."""
-    in_worker = conn is None
     # in a worker, kept across batches; in this process (tests), one batch's
-    prepared = _worker_prepared if in_worker else {}
-    with _reader(conn) as conn:
-        candidates = linking.candidates_of(ids, higher_only=True, conn=conn)
-        wanted = set(ids) | {c for others in candidates.values() for c in others}
-        sides = linking.load_sides(wanted, conn)
-    scores: list[linking.PairScore] = []
+    prepared = _worker_prepared if conn is None else {}
     if len(prepared) > PREPARED_KEPT:
         prepared.clear()
+    with _reader(conn) as reader:
+        candidates = linking.candidates_of(ids, higher_only=True, conn=reader)
+        wanted = set(ids) | {c for others in candidates.values() for c in others}
+        sides = linking.load_sides(wanted, reader, prepared)
+    scores: list[linking.PairScore] = []
     for subject_id in ids:
         subject = sides.get(subject_id)
         others = [sides[c] for c in candidates.get(subject_id, ()) if c in sides]
         if subject is not None and others:
-            scores.extend(linking.score_pairs(subject, others, prepared))
-    if in_worker:
-        # The kept records are long-lived and hold no reference cycles: out of the cyclic
-        # collector's sight, or each full collection walks millions of them again.
-        gc.freeze()
+            scores.extend(linking.score_pairs(subject, others))
+    if conn is None:
+        _settle_kept()
     return scores
+
+
+def _keep_prepared(record_id: int, digest: str, prepared: linking.Prepared) -> None:
+    if len(_worker_prepared) >= PREPARED_KEPT:
+        _worker_prepared.clear()
+    _worker_prepared[record_id, digest] = prepared
+
+
+def _settle_kept() -> None:
+    """The kept records are long-lived and hold no reference cycles: out of the cyclic
+    collector's sight, or each full collection walks millions of them again."""
+    gc.freeze()
 
 
 # --- this process: write -------------------------------------------------------------------

@@ -1,0 +1,120 @@
+"""The rebuild in worker processes, which keep prepared records from batch to batch.
+
+Workers read on their own connections, so these tests commit for real on a scratch
+database of their own (SQLite file, or a PostgreSQL database next to the test database).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from flask import Flask
+
+from tests.tracing.conftest import TEST_CONFIG, alembic_config, scratch_database_url
+from tracing import create_app
+from tracing.db import db
+from tracing.models import (
+    DatePrecision,
+    Organization,
+    OrgKind,
+    PersonRecord,
+    RecordKind,
+    Sex,
+    Suggestion,
+)
+from tracing.services import linking, rebuild
+
+CHILD = {
+    "given_name": "Олександр",
+    "family_name": "Шевченко",
+    "patronymic": "Петрович",
+    "sex": Sex.MALE,
+    "birth_date": date(2014, 3, 5),
+    "birth_date_precision": DatePrecision.DAY,
+    "consent_tracing": True,
+}
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[Flask]:
+    url = scratch_database_url("tracing_rebuild_workers")
+    command.upgrade(alembic_config(url=url), "head")
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path)})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        assert db.engine is not None
+        db.engine.dispose()
+
+
+def _add(org: Organization, n: int, **fields: Any) -> PersonRecord:
+    record = PersonRecord(
+        org_id=org.id, kind=RecordKind.SOUGHT, source_record_id=f"r{n}", **{**CHILD, **fields}
+    )
+    db.session.add(record)
+    db.session.flush()
+    linking.records_changed([record])
+    db.session.commit()
+    return record
+
+
+def _suggestions() -> set[tuple[int, int, float, str, str]]:
+    return {
+        (s.left_id, s.right_id, round(s.score, 6), s.left_hash, s.right_hash)
+        for s in db.session.scalars(sa.select(Suggestion))
+    }
+
+
+def _org() -> Organization:
+    org = Organization(slug="ngo", name="NGO", kind=OrgKind.NGO, verified=True)
+    db.session.add(org)
+    db.session.commit()
+    return org
+
+
+def test_workers_suggest_what_one_process_does(live_app: Flask) -> None:
+    org = _org()
+    spellings = ("Олександр", "Александр", "Oleksandr", "Aleksandr", "Петро", "Sasha")
+    for n, given in enumerate(spellings):
+        _add(org, n, given_name=given)
+    _add(org, 99, given_name="Марія", sex=Sex.FEMALE, patronymic="Петрівна")
+
+    in_workers = rebuild.rebuild(workers=2)
+    found = _suggestions()
+    assert in_workers == len(found) >= 10  # the five spellings of one name pair up
+
+    assert rebuild.rebuild(workers=0) == in_workers
+    assert _suggestions() == found
+
+
+def test_a_worker_prepares_a_record_edited_since_it_was_kept(live_app: Flask) -> None:
+    org = _org()
+    first = _add(org, 1)
+    other = _add(org, 2, given_name="Петро")
+    assert _suggestions() == set()
+    ids = [first.id, other.id]
+    rebuild._init_worker(db.engine.url.render_as_string(hide_password=False))  # type: ignore[union-attr]
+    try:
+        rebuild.compute_profiles(ids)  # as a worker: both records prepared and kept
+        assert len(rebuild._worker_prepared) == 2
+
+        other.given_name = "Александр"  # a caseworker's correction, meanwhile
+        linking.records_changed([other])
+        db.session.commit()
+        [made] = _suggestions()
+
+        [pair] = rebuild.compute_pairs(ids)  # the corrected record, not the kept one
+        assert (pair.left_id, pair.right_id) == (first.id, other.id)
+        assert (pair.left_hash, pair.right_hash) == made[3:]
+        assert pair.score == pytest.approx(made[2])
+    finally:
+        rebuild._worker_prepared.clear()
+        assert rebuild._worker_engine is not None
+        rebuild._worker_engine.dispose()
+        rebuild._worker_engine = None
