@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
+from operator import itemgetter
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -35,8 +36,8 @@ _COPY_KEYS = "COPY match_keys (record_id, key_hash) FROM STDIN"  # PostgreSQL
 # Prepared records a worker keeps between batches and from the key phase to the scoring
 # phase: each record is a candidate of some thirty others scattered over the whole run,
 # and preparing it each time was half a worker's time. Kept whole up to a million and a
-# half records (about 1.1 KB each, measured on a million made-up ones); beyond, the kept
-# set is started afresh.
+# half records (a worker peaked at 2.7 GB rebuilding a million); beyond, the kept set is
+# started afresh.
 PREPARED_KEPT = 1_500_000
 
 _worker_engine: sa.Engine | None = None
@@ -191,7 +192,9 @@ def _write_profiles(
             for rid, mapping, digest, _keys in results
         ],
     )
-    keys = [(rid, k) for rid, _m, _d, ks in results for k in ks]
+    # in index order: each page of the key index is then visited once per batch, not once
+    # per key that falls on it
+    keys = sorted(((rid, k) for rid, _m, _d, ks in results for k in ks), key=itemgetter(1))
     if keys:
         _insert_keys(db.session.connection(), keys)
 
