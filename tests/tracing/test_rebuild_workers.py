@@ -7,7 +7,6 @@ database of their own (SQLite file, or a PostgreSQL database next to the test da
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,10 @@ from alembic import command
 from flask import Flask
 
 from tests.tracing.conftest import TEST_CONFIG, alembic_config, scratch_database_url
+from tests.tracing.test_suggestions import CHILD
 from tracing import create_app
 from tracing.db import db
 from tracing.models import (
-    DatePrecision,
     Organization,
     OrgKind,
     PersonRecord,
@@ -29,16 +28,6 @@ from tracing.models import (
     Suggestion,
 )
 from tracing.services import linking, rebuild
-
-CHILD = {
-    "given_name": "Олександр",
-    "family_name": "Шевченко",
-    "patronymic": "Петрович",
-    "sex": Sex.MALE,
-    "birth_date": date(2014, 3, 5),
-    "birth_date_precision": DatePrecision.DAY,
-    "consent_tracing": True,
-}
 
 
 @pytest.fixture
@@ -55,7 +44,11 @@ def live_app(tmp_path: Path) -> Iterator[Flask]:
 
 def _add(org: Organization, n: int, **fields: Any) -> PersonRecord:
     record = PersonRecord(
-        org_id=org.id, kind=RecordKind.SOUGHT, source_record_id=f"r{n}", **{**CHILD, **fields}
+        org_id=org.id,
+        kind=RecordKind.SOUGHT,
+        source_record_id=f"r{n}",
+        consent_tracing=True,
+        **{**CHILD, **fields},
     )
     db.session.add(record)
     db.session.flush()
