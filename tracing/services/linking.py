@@ -189,9 +189,9 @@ def _is_child(birth_date: date | None, age_min: int | None, today: date) -> bool
     return age_min is None or age_min < CHILD_AGE
 
 
-def prepared_of(features: matching.Features, record: Any) -> Prepared:
+def prepared_of(features: matching.Features, record: Any, today: date) -> Prepared:
     """``record``: a PersonRecord or a row with its birth date, age and creation time."""
-    is_child = _is_child(record.birth_date, record.age_min, utcnow().date())
+    is_child = _is_child(record.birth_date, record.age_min, today)
     return Prepared(features, is_child, record.created_at)
 
 
@@ -235,6 +235,7 @@ def load_sides(
     prepared = cache if cache is not None else {}
     missing = [row[0] for row in rows if (row[0], row[2]) not in prepared]
     if missing:
+        today = utcnow().date()
         for found in connection.execute(
             sa.select(
                 MatchProfile.record_id,
@@ -248,7 +249,7 @@ def load_sides(
             .where(MatchProfile.record_id.in_(missing))
         ):
             features = matching.prepare(matching.record_from_mapping(found.profile))
-            prepared[found.record_id, found.material_hash] = prepared_of(features, found)
+            prepared[found.record_id, found.material_hash] = prepared_of(features, found, today)
     sides = {}
     for record_id, group_id, digest, org_id, shareable, eligible in rows:
         kept = prepared.get((record_id, digest))

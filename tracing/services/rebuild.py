@@ -114,13 +114,15 @@ def compute_profiles(
             .order_by(AlternateName.id)
         ):
             names.setdefault(record_id, []).append(name)
+    # in a worker, kept for the scoring phase; in this process (tests), not kept
+    kept = _kept() if in_worker else {}
+    today = utcnow().date()
     out = []
     for record in records:
         mapping = linking.match_mapping(record, names.get(record.id, []))
         digest = linking.material_hash(mapping)
         features, keys = linking.prepared_keys(mapping)
-        if in_worker:
-            _keep_prepared(record.id, digest, linking.prepared_of(features, record))
+        kept[record.id, digest] = linking.prepared_of(features, record, today)
         out.append((record.id, mapping, digest, sorted(keys)))
     if in_worker:
         _settle_kept()
@@ -130,9 +132,7 @@ def compute_profiles(
 def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[linking.PairScore]:
     """Scored pairs of these records with every higher-id candidate."""
     # in a worker, kept across batches; in this process (tests), one batch's
-    prepared = _worker_prepared if conn is None else {}
-    if len(prepared) > PREPARED_KEPT:
-        prepared.clear()
+    prepared = _kept() if conn is None else {}
     with _reader(conn) as reader:
         candidates = linking.candidates_of(ids, higher_only=True, conn=reader)
         wanted = set(ids) | {c for others in candidates.values() for c in others}
@@ -148,10 +148,11 @@ def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[lin
     return scores
 
 
-def _keep_prepared(record_id: int, digest: str, prepared: linking.Prepared) -> None:
-    if len(_worker_prepared) >= PREPARED_KEPT:
+def _kept() -> linking.PreparedCache:
+    """This worker's kept records, started afresh once there are more than it may keep."""
+    if len(_worker_prepared) > PREPARED_KEPT:
         _worker_prepared.clear()
-    _worker_prepared[record_id, digest] = prepared
+    return _worker_prepared
 
 
 def _settle_kept() -> None:
