@@ -7,6 +7,7 @@ database of their own (SQLite file, or a PostgreSQL database next to the test da
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from flask import Flask
 from tests.tracing.conftest import TEST_CONFIG, alembic_config, scratch_database_url
 from tests.tracing.test_suggestions import CHILD
 from tracing import create_app
-from tracing.db import db
+from tracing.db import db, utcnow
 from tracing.models import (
     Organization,
     OrgKind,
@@ -102,7 +103,8 @@ def test_a_worker_prepares_a_record_edited_since_it_was_kept(live_app: Flask) ->
         db.session.commit()
         [made] = _suggestions()
 
-        [pair] = rebuild.compute_pairs(ids)  # the corrected record, not the kept one
+        with rebuild._key_snapshot() as snapshot:  # the corrected record, not the kept one
+            [pair] = rebuild.compute_pairs(ids, snapshot=snapshot)
         assert (pair.left_id, pair.right_id) == (first.id, other.id)
         assert (pair.left_hash, pair.right_hash) == made[3:]
         assert pair.score == pytest.approx(made[2])
@@ -111,3 +113,32 @@ def test_a_worker_prepares_a_record_edited_since_it_was_kept(live_app: Flask) ->
         assert rebuild._worker_engine is not None
         rebuild._worker_engine.dispose()
         rebuild._worker_engine = None
+
+
+def test_a_suggestion_made_since_the_key_snapshot_is_kept(live_app: Flask) -> None:
+    org = _org()
+    first = _add(org, 1)
+    other = _add(
+        org,
+        2,
+        given_name="Марія",
+        family_name="Бондаренко",
+        sex=Sex.FEMALE,
+        birth_date=date(1990, 3, 5),
+    )
+    ids = [first.id, other.id]
+    taken_at = utcnow()
+    with rebuild._key_snapshot() as snapshot:  # the two share no key yet
+        for field in ("given_name", "family_name", "sex", "birth_date"):
+            setattr(other, field, CHILD[field])  # a caseworker's correction, meanwhile
+        linking.records_changed([other])
+        db.session.commit()
+        made = _suggestions()
+        assert len(made) == 1
+
+        scores = rebuild.compute_pairs(ids, db.session.connection(), snapshot=snapshot)
+        assert scores == []  # the snapshot does not know the corrected record's keys
+        rebuild._write_pairs(ids, scores, known_at=taken_at)
+        assert _suggestions() == made  # the newer suggestion stands
+        rebuild._write_pairs(ids, scores)
+        assert _suggestions() == set()  # (without the snapshot's time, it would not)

@@ -9,7 +9,6 @@ never by a scan — are scored; pairs at or above the review band become suggest
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -106,7 +105,7 @@ def material_hash(mapping: dict[str, Any]) -> str:
 
 # A stored key's two lowest bits hold its weight less one, so that SQL ranks candidates
 # by the weight of the keys they share with no table of weights to join.
-_WEIGHT_BITS = 3
+WEIGHT_BITS = 3
 
 
 def key_hash(key: str) -> int:
@@ -115,12 +114,12 @@ def key_hash(key: str) -> int:
     digest = int.from_bytes(
         hashlib.blake2b(key.encode(), digest_size=8).digest(), "big", signed=True
     )
-    return (digest & ~_WEIGHT_BITS) | (matching.key_weight(key) - 1)
+    return (digest & ~WEIGHT_BITS) | (matching.key_weight(key) - 1)
 
 
 def _shared_weight(key_column: str) -> str:
     """SQL: the summed weight of the shared keys among the grouped ``match_keys`` rows."""
-    return f"SUM(({key_column} & {_WEIGHT_BITS}) + 1)"
+    return f"SUM(({key_column} & {WEIGHT_BITS}) + 1)"
 
 
 def record_keys(mapping: dict[str, Any]) -> set[int]:
@@ -208,7 +207,7 @@ class Side(NamedTuple):
 
 
 # Read for each of ~20,000 records a rebuild batch meets, so through the driver (see
-# candidates_of); what may change without the material hash changing is read each time.
+# key_rows); what may change without the material hash changing is read each time.
 _SIDES_SQL = (
     "SELECT p.record_id, p.group_id, p.material_hash, r.org_id, "
     "r.consent_sharing AND o.verified, "
@@ -300,34 +299,14 @@ def candidate_ids(
     return [row.record_id for row in rows]
 
 
-def candidates_of(
-    subject_ids: Sequence[int], *, higher_only: bool, conn: Any = None
-) -> dict[int, list[int]]:
-    """Candidates of several records at once: a self-join of the key index.
-
-    With ``higher_only`` each pair is produced once, from its lower id (the rebuild).
-    """
-    if not subject_ids:
-        return {}
-    # The rebuild's inner loop (a thousand subjects, ~150,000 rows): plain SQL through the
-    # driver costs half what building and reading the same statement through Core does.
-    # The ids are integers from our own tables, written in as literals.
-    other = ">" if higher_only else "<>"
-    ids = ",".join(str(int(i)) for i in subject_ids)
-    sql = (
-        f"SELECT a.record_id, b.record_id, {_shared_weight('a.key_hash')} "  # noqa: S608
-        "FROM match_keys a JOIN match_keys b ON b.key_hash = a.key_hash "
-        f"AND b.record_id {other} a.record_id WHERE a.record_id IN ({ids}) "
-        "GROUP BY a.record_id, b.record_id"
-    )
-    connection = conn if conn is not None else db.session.connection()
-    found: dict[int, list[tuple[int, int]]] = {}
-    for subject, candidate, weight in connection.exec_driver_sql(sql):
-        found.setdefault(subject, []).append((-weight, candidate))
-    return {
-        subject: [c for _, c in heapq.nsmallest(CANDIDATE_LIMIT, pairs)]
-        for subject, pairs in found.items()
-    }
+def key_rows(record_ids: Sequence[int], conn: Any) -> list[tuple[int, int]]:
+    """(record id, key hash) of each key of these records: a rebuild batch's ~34,000 rows,
+    read through the driver (through Core, handling them would cost more than reading)."""
+    if not record_ids:
+        return []
+    ids = ",".join(str(int(i)) for i in record_ids)  # integers from our own tables
+    sql = f"SELECT record_id, key_hash FROM match_keys WHERE record_id IN ({ids})"  # noqa: S608
+    return [(int(r), int(k)) for r, k in conn.exec_driver_sql(sql).all()]
 
 
 def _may_pair(subject: Side, other: Side) -> bool:
@@ -424,14 +403,19 @@ class SuggestionChanges:
 
 
 def sync_suggestions(
-    subject_ids: Sequence[int], scores: Iterable[PairScore], *, higher_only: bool
+    subject_ids: Sequence[int],
+    scores: Iterable[PairScore],
+    *,
+    higher_only: bool,
+    known_at: datetime | None = None,
 ) -> SuggestionChanges:
     """Store the subjects' scored pairs; returns which records gained or lost suggestions.
 
     Human decisions are never forgotten: a decided pair keeps its status, except that a
     rejection lapses when either record changed materially since it was judged. Undecided
-    open pairs that no longer reach the review band are removed. Written in bulk (Core
-    statements in the session's transaction), as the rebuild needs.
+    open pairs that no longer reach the review band are removed — unless stored after
+    ``known_at`` (the rebuild's view of the key index): those were scored on newer keys.
+    Written in bulk (Core statements in the session's transaction), as the rebuild needs.
     """
     subjects = list(subject_ids)
     scope = (
@@ -450,6 +434,7 @@ def sync_suggestions(
                 Suggestion.status,
                 Suggestion.left_hash,
                 Suggestion.right_hash,
+                Suggestion.updated_at,
                 decided,
             ).where(scope)
         )
@@ -485,7 +470,11 @@ def sync_suggestions(
             status = SuggestionStatus.OPEN  # a rejection holds only for the records judged
         updates.append({**values, "sid": row.id, "new_status": status})
     stale = [
-        row for row in existing.values() if row.status is SuggestionStatus.OPEN and not row.decided
+        row
+        for row in existing.values()
+        if row.status is SuggestionStatus.OPEN
+        and not row.decided
+        and (known_at is None or row.updated_at <= known_at)
     ]
     table = cast(sa.Table, Suggestion.__table__)
     if inserts:

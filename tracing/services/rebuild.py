@@ -1,7 +1,8 @@
 """Recompute every record's match keys and suggestions: in batches, in parallel, resumably.
 
 Phase "keys" rewrites profiles and keys; phase "pairs" scores each record against the
-candidates with a higher id, so every pair is scored once. Worker processes do the
+candidates with a higher id, so every pair is scored once, finding them in a snapshot of
+the key index held in memory (``key_snapshot``). Worker processes do the
 reading and the matching; this process does all the writing, one transaction per batch,
 and records progress in ``match_runs`` after each, so an interrupted rebuild resumes
 where it stopped. Human decisions are never touched (see ``linking.sync_suggestions``).
@@ -12,11 +13,15 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
+from datetime import datetime
+from functools import partial
 from operator import itemgetter
+from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -24,6 +29,7 @@ import sqlalchemy as sa
 from tracing.db import SQLITE_PAGE_CACHE, db, make_engine, utcnow
 from tracing.models import AlternateName, MatchKey, MatchProfile, MatchRun, PersonRecord, Suggestion
 from tracing.services import lifecycle, linking
+from tracing.services.key_snapshot import KeySnapshot
 
 BATCH = 1000
 # Records written between commits. SQLite appends every page a transaction dirtied to its
@@ -42,6 +48,7 @@ PREPARED_KEPT = 1_500_000
 
 _worker_engine: sa.Engine | None = None
 _worker_prepared: linking.PreparedCache = {}
+_snapshots: dict[Path, KeySnapshot] = {}  # this process's mapped snapshot, by directory
 
 
 def current_run() -> MatchRun:
@@ -129,12 +136,14 @@ def compute_profiles(
     return out
 
 
-def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[linking.PairScore]:
-    """Scored pairs of these records with every higher-id candidate."""
+def compute_pairs(
+    ids: list[int], conn: sa.Connection | None = None, *, snapshot: Path
+) -> list[linking.PairScore]:
+    """Scored pairs of these records with every higher-id candidate in the snapshot."""
     # in a worker, kept across batches; in this process (tests), one batch's
     prepared = _kept() if conn is None else {}
     with _reader(conn) as reader:
-        candidates = linking.candidates_of(ids, higher_only=True, conn=reader)
+        candidates = _snapshot(snapshot).candidates_of(linking.key_rows(ids, reader))
         wanted = set(ids) | {c for others in candidates.values() for c in others}
         sides = linking.load_sides(wanted, reader, prepared)
     scores: list[linking.PairScore] = []
@@ -146,6 +155,14 @@ def compute_pairs(ids: list[int], conn: sa.Connection | None = None) -> list[lin
     if conn is None:
         _settle_kept()
     return scores
+
+
+def _snapshot(directory: Path) -> KeySnapshot:
+    """The phase's key snapshot, mapped once per process."""
+    if directory not in _snapshots:
+        _snapshots.clear()  # an earlier rebuild's
+        _snapshots[directory] = KeySnapshot.open(directory)
+    return _snapshots[directory]
 
 
 def _kept() -> linking.PreparedCache:
@@ -213,8 +230,10 @@ def _insert_keys(connection: sa.Connection, keys: list[tuple[int, int]]) -> None
     connection.exec_driver_sql(_INSERT_KEYS, keys)
 
 
-def _write_pairs(ids: list[int], scores: list[linking.PairScore]) -> None:
-    changes = linking.sync_suggestions(ids, scores, higher_only=True)
+def _write_pairs(
+    ids: list[int], scores: list[linking.PairScore], *, known_at: datetime | None = None
+) -> None:
+    changes = linking.sync_suggestions(ids, scores, higher_only=True, known_at=known_at)
     lifecycle.mark_suggested(changes.gained)
     lifecycle.unmark_suggested(changes.lost - changes.gained)
 
@@ -277,7 +296,11 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
                 db.session.commit()
                 _refresh_statistics()
             if run.phase == "pairs":
-                _run_phase(run, compute_pairs, _write_pairs, pool, workers, progress)
+                taken_at = utcnow()
+                with _key_snapshot() as snapshot:
+                    compute = partial(compute_pairs, snapshot=snapshot)
+                    write = partial(_write_pairs, known_at=taken_at)
+                    _run_phase(run, compute, write, pool, workers, progress)
                 # pairs were scored record by record: linked reports of one child each met
                 # the same other record; one question per two people remains
                 linking.collapse_linked_pairs(linking.linked_records())
@@ -288,6 +311,21 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
         with suppress(sa.exc.SQLAlchemyError):
             _hold_pages(False)
     return int(db.session.scalar(sa.select(sa.func.count()).select_from(Suggestion)) or 0)
+
+
+@contextmanager
+def _key_snapshot() -> Iterator[Path]:
+    """The key index as it stands, saved for the scoring processes to map (records and
+    keys that change later are suggested for by their own change, as between rebuilds)."""
+    snapshot = KeySnapshot.read(db.session.connection())
+    with tempfile.TemporaryDirectory(prefix="tracing-keys-") as directory:
+        path = Path(directory)
+        snapshot.save(path)
+        del snapshot  # the processes map the saved copy
+        try:
+            yield path
+        finally:
+            _snapshots.clear()
 
 
 def _run_phase(

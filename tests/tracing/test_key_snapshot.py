@@ -1,0 +1,72 @@
+"""The rebuild's in-memory key index: the same candidates, in the same order, as the
+join it replaces (here a plain-Python reference), and a saved copy that reads back."""
+
+from __future__ import annotations
+
+import heapq
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tracing.services.key_snapshot import KeySnapshot
+from tracing.services.linking import WEIGHT_BITS
+
+
+def _reference(
+    rows: list[tuple[int, int]], subjects: list[int], limit: int
+) -> dict[int, list[int]]:
+    """Higher-id records sharing a key, heaviest summed key weight first, then lower id."""
+    by_key: dict[int, set[int]] = {}
+    for key, record in rows:
+        by_key.setdefault(key, set()).add(record)
+    found = {}
+    for subject in subjects:
+        weights: dict[int, int] = {}
+        for key, record in rows:
+            if record == subject:
+                for other in by_key[key]:
+                    if other > subject:
+                        weights[other] = weights.get(other, 0) + (key & WEIGHT_BITS) + 1
+        if weights:
+            ranked = heapq.nsmallest(limit, ((-w, other) for other, w in weights.items()))
+            found[subject] = [other for _, other in ranked]
+    return found
+
+
+def _snapshot(rows: list[tuple[int, int]]) -> KeySnapshot:
+    shuffled = rows[:]  # as PostgreSQL may return them: in no particular order
+    random.Random(1).shuffle(shuffled)
+    array = np.array(shuffled, dtype=np.int64).reshape(-1, 2)
+    order = np.lexsort((array[:, 1], array[:, 0]))
+    return KeySnapshot(array[order, 0].copy(), array[order, 1].copy())
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_candidates_match_the_reference_join(seed: int) -> None:
+    rng = random.Random(seed)
+    # few keys over few records: many shared keys, ties in weight, more than the limit
+    keys = [rng.randrange(-(2**63), 2**63) for _ in range(40)]
+    rows = sorted({(rng.choice(keys), rng.randrange(1, 200)) for _ in range(1500)})
+    snapshot = _snapshot(rows)
+    subjects = rng.sample(range(1, 200), 50)
+    subject_keys = [(record, key) for key, record in rows if record in subjects]
+    for limit in (3, 30):
+        assert snapshot.candidates_of(subject_keys, limit) == _reference(rows, subjects, limit)
+
+
+def test_a_subject_without_higher_candidates_has_none() -> None:
+    rows = [(8, 1), (8, 2), (12, 3)]
+    snapshot = _snapshot(rows)
+    assert snapshot.candidates_of([(2, 8), (3, 12)]) == {}
+    assert snapshot.candidates_of([(1, 8), (1, 99)]) == {1: [2]}
+    assert snapshot.candidates_of([]) == {}
+
+
+def test_a_saved_snapshot_reads_back(tmp_path: Path) -> None:
+    rows = [(-5, 4), (-5, 9), (7, 4), (7, 9), (7, 11)]
+    _snapshot(rows).save(tmp_path)
+    opened = KeySnapshot.open(tmp_path)
+    assert list(zip(opened.keys.tolist(), opened.records.tolist(), strict=True)) == rows
+    assert opened.candidates_of([(4, -5), (4, 7)]) == {4: [9, 11]}
