@@ -44,6 +44,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A checkpoint runs in whichever commit finds the WAL past this many pages, and with
+    # the default (1,000) every tenth or so new record paid for one: at a million records
+    # that doubled the p95 time to suggest for a new record (measured: 46-60 ms against
+    # 27 ms without). Rarer checkpoints (a WAL of up to ~40 MB) keep it near 30 ms.
+    cursor.execute("PRAGMA wal_autocheckpoint=10000")
     cursor.execute(SQLITE_PAGE_CACHE)
     cursor.close()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import heapq
 import random
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -70,3 +71,33 @@ def test_a_saved_snapshot_reads_back(tmp_path: Path) -> None:
     opened = KeySnapshot.open(tmp_path)
     assert list(zip(opened.keys.tolist(), opened.records.tolist(), strict=True)) == rows
     assert opened.candidates_of([(4, -5), (4, 7)]) == {4: [9, 11]}
+
+
+class _Cursor:
+    """A database that gains rows between counting and reading them."""
+
+    def __init__(self, rows: list[tuple[int, int]]) -> None:
+        self.rows = rows
+        self.pending: list[list[tuple[int, int]]] = []
+
+    def execute(self, sql: str) -> None:
+        self.pending = [self.rows[:2], self.rows[2:]] if "key_hash," in sql else []
+
+    def fetchone(self) -> tuple[int]:
+        return (1,)
+
+    def fetchmany(self, _size: int) -> list[tuple[int, int]]:
+        return self.pending.pop(0) if self.pending else []
+
+    def close(self) -> None:
+        pass
+
+
+def test_rows_written_while_reading_are_read_too() -> None:
+    rows = [(7, 4), (3, 9), (7, 2)]  # out of order, as PostgreSQL may return them
+    connection = SimpleNamespace(
+        connection=SimpleNamespace(dbapi_connection=SimpleNamespace(cursor=lambda: _Cursor(rows)))
+    )
+    snapshot = KeySnapshot.read(connection)
+    assert snapshot.keys.tolist() == [3, 7, 7]
+    assert snapshot.records.tolist() == [9, 2, 4]
