@@ -42,7 +42,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    # One writer at a time: a request waits for the lock rather than fail. A rebuild holds
+    # it between its commits (rebuild.COMMIT_EVERY: 8-13 s for keys at a million records).
+    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # A checkpoint runs in whichever commit finds the WAL past this many pages, and with
     # the default (1,000) every tenth or so new record paid for one: at a million records

@@ -60,7 +60,8 @@ def test_sqlite_connections_enforce_foreign_keys(scratch_url: str) -> None:
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 10000
         with pytest.raises(sa.exc.IntegrityError):
             conn.execute(
                 sa.text(

@@ -2,10 +2,11 @@
 
 A rebuild asks for the candidates of every record. Asked of the database, that is a
 self-join of the key index per batch of records: at a million records some 370 joined
-rows per record, and a third of a worker's time. Read once into two sorted arrays (34
-million rows, 540 MB at a million records), the same join is a binary search and a few
-array operations per batch. The snapshot is written to a private temporary directory
-and mapped by every process that scores, so they share one copy through the page cache.
+rows per record, and a quarter to two fifths of a worker's time. Read once into two
+sorted arrays (34 million rows, 540 MB at a million records), the same join is a binary
+search and a few array operations per batch. The snapshot is written to a private
+temporary directory and mapped by every process that scores, so they share one copy
+through the page cache.
 
 Candidates are ranked as the per-record lookup ranks them
 (:func:`tracing.services.linking.candidate_query`): by the summed weight of the keys

@@ -103,8 +103,9 @@ def material_hash(mapping: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
 
-# A stored key's two lowest bits hold its weight less one, so that SQL ranks candidates
-# by the weight of the keys they share with no table of weights to join.
+# A stored key's two lowest bits hold its weight less one, so that SQL (and the rebuild's
+# key snapshot) rank candidates by the weight of the keys they share with no table of
+# weights to join.
 WEIGHT_BITS = 3
 
 

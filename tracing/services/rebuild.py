@@ -32,10 +32,12 @@ from tracing.services import lifecycle, linking
 from tracing.services.key_snapshot import KeySnapshot
 
 BATCH = 1000
-# Records written between commits. SQLite appends every page a transaction dirtied to its
-# WAL at commit, and a batch of keys dirties pages all over the key index: larger
-# transactions write each page once for many batches. Progress is saved with each commit.
-COMMIT_EVERY = 20_000
+# Records written between commits; progress is saved with each. SQLite appends every page
+# a transaction dirtied to its WAL at commit, and a batch of keys dirties pages all over
+# the key index: larger transactions write each page once for many batches. Scored pairs
+# dirty few pages, so that phase commits often: on SQLite a transaction holds the only
+# write lock, and a family's report waits for it (at most 30 s, see tracing.db).
+COMMIT_EVERY = {"keys": 20_000, "pairs": 2_000}
 _INSERT_KEYS = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"  # SQLite
 _COPY_KEYS = "COPY match_keys (record_id, key_hash) FROM STDIN"  # PostgreSQL
 
@@ -338,13 +340,13 @@ def _run_phase(
 ) -> None:
     """Compute and write every batch after the run's last record, committing as it goes."""
     _hold_pages(True)
-    written = 0
+    written, commit_every = 0, COMMIT_EVERY[run.phase]
     batches = _id_batches(run.last_record_id)
     for ids, result in _ordered_results(compute, batches, pool, 2 * workers):
         write(ids, result)
         run.last_record_id = ids[-1]
         written += len(ids)
-        if written >= COMMIT_EVERY:
+        if written >= commit_every:
             db.session.commit()
             _hold_pages(True)
             written = 0
