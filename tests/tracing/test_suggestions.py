@@ -437,6 +437,30 @@ def test_keys_follow_the_record_in_the_same_transaction(
     )
 
 
+def test_a_rebuild_restores_each_records_keys(
+    ngo: Organization,
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    record, other = add_record(ngo, **CHILD), add_record(ngo, **CHILD)
+
+    def stored(record_id: int) -> set[int]:
+        query = sa.select(MatchKey.key_hash).where(MatchKey.record_id == record_id)
+        return set(db.session.scalars(query))
+
+    right = stored(record.id)
+    kept, lost = sorted(right)[1:], sorted(right)[0]
+    db.session.execute(
+        sa.delete(MatchKey).where(MatchKey.record_id == record.id, MatchKey.key_hash == lost)
+    )
+    bogus = linking.key_hash("n:bogus|key")
+    db.session.add(MatchKey(record_id=record.id, key_hash=bogus))
+    db.session.flush()
+    assert stored(record.id) == {*kept, bogus}
+
+    rebuild.rebuild(workers=0)
+    assert stored(record.id) == right == stored(other.id)
+
+
 def test_candidates_come_from_the_key_index(
     ngo: Organization,
     add_record: Callable[..., PersonRecord],

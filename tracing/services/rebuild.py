@@ -27,7 +27,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 
 from tracing.db import SQLITE_PAGE_CACHE, db, make_engine, utcnow
-from tracing.models import AlternateName, MatchKey, MatchProfile, MatchRun, PersonRecord, Suggestion
+from tracing.models import AlternateName, MatchProfile, MatchRun, PersonRecord, Suggestion
 from tracing.services import lifecycle, linking
 from tracing.services.key_snapshot import KeySnapshot
 
@@ -40,6 +40,11 @@ BATCH = 1000
 COMMIT_EVERY = {"keys": 20_000, "pairs": 2_000}
 _INSERT_KEYS = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"  # SQLite
 _COPY_KEYS = "COPY match_keys (record_id, key_hash) FROM STDIN"  # PostgreSQL
+_DELETE_KEYS = "DELETE FROM match_keys WHERE key_hash = ? AND record_id = ?"  # SQLite
+_DELETE_KEYS_PG = (
+    "DELETE FROM match_keys USING unnest(%s::bigint[], %s::integer[]) AS gone(k, r) "
+    "WHERE key_hash = gone.k AND record_id = gone.r"
+)
 
 # Prepared records a worker keeps between batches and from the key phase to the scoring
 # phase: each record is a candidate of some thirty others scattered over the whole run,
@@ -195,7 +200,6 @@ def _write_profiles(
             )
         )
     }
-    db.session.execute(sa.delete(MatchKey).where(MatchKey.record_id.in_(ids)))
     db.session.execute(sa.delete(MatchProfile).where(MatchProfile.record_id.in_(ids)))
     now = utcnow()
     db.session.execute(
@@ -212,11 +216,37 @@ def _write_profiles(
             for rid, mapping, digest, _keys in results
         ],
     )
-    # in index order: each page of the key index is then visited once per batch, not once
-    # per key that falls on it
-    keys = sorted(((rid, k) for rid, _m, _d, ks in results for k in ks), key=itemgetter(1))
-    if keys:
-        _insert_keys(db.session.connection(), keys)
+    _replace_keys(db.session.connection(), {rid: keys for rid, _m, _d, keys in results})
+
+
+def _replace_keys(connection: sa.Connection, wanted: dict[int, list[int]]) -> None:
+    """Make these records' stored keys the wanted ones, touching only the rows that differ:
+    rebuilding again, or after an upgrade that keeps most keys, rewrites few of them (a
+    million records have 34 million)."""
+    held: dict[int, set[int]] = {}
+    for record_id, key in linking.key_rows(list(wanted), connection):
+        held.setdefault(record_id, set()).add(key)
+    gone: list[tuple[int, int]] = []
+    new: list[tuple[int, int]] = []
+    for record_id, keys in wanted.items():
+        had, want = held.get(record_id, set()), set(keys)
+        gone.extend((key, record_id) for key in had - want)
+        new.extend((record_id, key) for key in want - had)
+    if gone:
+        _delete_keys(connection, gone)
+    if new:
+        # in index order: each page of the key index is then visited once per batch, not
+        # once per key that falls on it
+        _insert_keys(connection, sorted(new, key=itemgetter(1)))
+
+
+def _delete_keys(connection: sa.Connection, rows: list[tuple[int, int]]) -> None:
+    """Delete (key hash, record id) rows; in PostgreSQL as one statement over two arrays."""
+    if connection.dialect.name == "postgresql":
+        hashes, records = zip(*rows, strict=True)
+        connection.exec_driver_sql(_DELETE_KEYS_PG, (list(hashes), list(records)))
+        return
+    connection.exec_driver_sql(_DELETE_KEYS, rows)
 
 
 def _insert_keys(connection: sa.Connection, keys: list[tuple[int, int]]) -> None:
