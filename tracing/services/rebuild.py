@@ -20,7 +20,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from functools import partial
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,13 +37,6 @@ BATCH = 1000
 # dirty few pages, so that phase commits often: on SQLite a transaction holds the only
 # write lock, and a family's report waits for it (at most 30 s, see tracing.db).
 COMMIT_EVERY = {"keys": 20_000, "pairs": 2_000}
-_INSERT_KEYS = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"  # SQLite
-_COPY_KEYS = "COPY match_keys (record_id, key_hash) FROM STDIN"  # PostgreSQL
-_DELETE_KEYS = "DELETE FROM match_keys WHERE key_hash = ? AND record_id = ?"  # SQLite
-_DELETE_KEYS_PG = (
-    "DELETE FROM match_keys USING unnest(%s::bigint[], %s::integer[]) AS gone(k, r) "
-    "WHERE key_hash = gone.k AND record_id = gone.r"
-)
 
 # Prepared records a worker keeps between batches and from the key phase to the scoring
 # phase: each record is a candidate of some thirty others scattered over the whole run,
@@ -216,50 +208,7 @@ def _write_profiles(
             for rid, mapping, digest, _keys in results
         ],
     )
-    _replace_keys(db.session.connection(), {rid: keys for rid, _m, _d, keys in results})
-
-
-def _replace_keys(connection: sa.Connection, wanted: dict[int, list[int]]) -> None:
-    """Make these records' stored keys the wanted ones, touching only the rows that differ:
-    rebuilding again, or after an upgrade that keeps most keys, rewrites few of them (a
-    million records have 34 million)."""
-    held: dict[int, set[int]] = {}
-    for record_id, key in linking.key_rows(list(wanted), connection):
-        held.setdefault(record_id, set()).add(key)
-    gone: list[tuple[int, int]] = []
-    new: list[tuple[int, int]] = []
-    for record_id, keys in wanted.items():
-        had, want = held.get(record_id, set()), set(keys)
-        gone.extend((key, record_id) for key in had - want)
-        new.extend((record_id, key) for key in want - had)
-    if gone:
-        _delete_keys(connection, gone)
-    if new:
-        # in index order: each page of the key index is then visited once per batch, not
-        # once per key that falls on it
-        _insert_keys(connection, sorted(new, key=itemgetter(1)))
-
-
-def _delete_keys(connection: sa.Connection, rows: list[tuple[int, int]]) -> None:
-    """Delete (key hash, record id) rows; in PostgreSQL as one statement over two arrays."""
-    if connection.dialect.name == "postgresql":
-        hashes, records = zip(*rows, strict=True)
-        connection.exec_driver_sql(_DELETE_KEYS_PG, (list(hashes), list(records)))
-        return
-    connection.exec_driver_sql(_DELETE_KEYS, rows)
-
-
-def _insert_keys(connection: sa.Connection, keys: list[tuple[int, int]]) -> None:
-    """Tens of millions of rows on a full rebuild: straight to the driver (SQLAlchemy's
-    per-row parameter handling would cost more than the insert); into PostgreSQL by COPY,
-    its bulk-loading path, rather than row by row."""
-    if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor, cursor.copy(_COPY_KEYS) as copy:
-            for row in keys:
-                copy.write_row(row)
-        return
-    connection.exec_driver_sql(_INSERT_KEYS, keys)
+    linking.replace_keys(db.session.connection(), {rid: keys for rid, _m, _d, keys in results})
 
 
 def _write_pairs(
