@@ -39,6 +39,7 @@ __all__ = [
     "compare_patronymic",
     "compare_place",
     "compare_sex",
+    "may_agree_given",
     "name_similarity",
 ]
 
@@ -174,6 +175,53 @@ def compare_given(a: tuple[NameFeat, ...], b: tuple[NameFeat, ...]) -> Compariso
                 best = c
     assert best is not None
     return best
+
+
+# a little below the 0.8 of "similar_high", so a rounding edge never hides a pair
+_AGREE_SIMILARITY = 0.79
+
+
+def may_agree_given(a: tuple[NameFeat, ...], b: tuple[NameFeat, ...]) -> bool:
+    """False when :func:`compare_given` cannot come out better than a weak similarity
+    (``similar_low``): no shared reading, group or name part, and no two spellings alike
+    enough for ``similar_high``. Cheap where ``compare_given`` is not: the scorer asks it
+    of every pair whose given name might be the other's surname, and those name pairs
+    rarely repeat, so the comparison's cache seldom holds them."""
+    for x in a:
+        for y in b:
+            if _may_agree_texts(x.raw, y.raw):
+                return True
+    return False
+
+
+@lru_cache(maxsize=262144)
+def _may_agree_texts(a: str, b: str) -> bool:
+    return _may_agree_pair(given_feat(a), given_feat(b))
+
+
+def _may_agree_pair(a: NameFeat, b: NameFeat) -> bool:
+    if a.norm == b.norm or a.sks & b.sks or a.groups & b.groups:
+        return True
+    if len(a.token_sks) > 1 or len(b.token_sks) > 1:  # one of the names: see _given_pair
+        return True
+    # "similar_high" needs a similarity of 0.8 between two readings, or between a reading
+    # of one name and another spelling of the other (see _given_pair); the measure is
+    # symmetric, so a's readings and forms are searched together
+    for x in b.sks:
+        if _alike(x, a.spellings):
+            return True
+    if b.forms:
+        for x in a.sks:
+            if _alike(x, b.forms):
+                return True
+    return False
+
+
+def _alike(name: str, others: frozenset[str]) -> bool:
+    found = process.extractOne(
+        name, others, scorer=OSA.normalized_similarity, score_cutoff=_AGREE_SIMILARITY
+    )
+    return found is not None
 
 
 @lru_cache(maxsize=262144)

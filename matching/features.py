@@ -58,6 +58,7 @@ class NameFeat:
     # family names: the skeletons with the masculine form
     forms: frozenset[str] = frozenset()
     common: bool = False
+    spellings: frozenset[str] = frozenset()  # given names: the readings and the forms
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ def given_feat(text: str) -> NameFeat:
         for t in toks:
             groups |= given_groups(t)
     known = any(is_known_given(sk) for sk in sks)
+    forms = given_forms(groups)
     return NameFeat(
         raw=text,
         norm=norm,
@@ -110,8 +112,9 @@ def given_feat(text: str) -> NameFeat:
         groups=groups,
         gender=given_gender(primary) or (given_gender(toks[0]) if toks else None),
         known=known,
-        forms=given_forms(groups) - sks,
+        forms=forms - sks,
         common=any(is_common_given(sk) for sk in sks),
+        spellings=sks | forms,
     )
 
 

@@ -51,8 +51,9 @@ def score_prepared(
     """Score and band without the reasons: for filtering or ranking many pairs, then
     :func:`compare_prepared` for the few kept.
 
-    With ``at_least``, a pair whose names alone rule that probability out is scored no
-    further: its band is exact, its score only an upper bound below ``at_least``.
+    With ``at_least``, a pair whose names (or names and dates) rule that probability out
+    is scored no further: its band is exact, its score only an upper bound below
+    ``at_least``.
     """
     probability = evaluate(left, right, surname_counts, at_least=at_least).probability
     return probability, band_for(probability)

@@ -34,6 +34,7 @@ from matching.compare import (
     compare_patronymic,
     compare_place,
     compare_sex,
+    may_agree_given,
 )
 from matching.features import Features
 
@@ -126,10 +127,13 @@ def _weight(c: Comparison) -> float:
     return WEIGHTS[c.field][c.key] + c.tf_bits
 
 
-# the most the fields after the names can add (for ``evaluate(at_least=...)``)
-_BEST_OF_THE_REST = sum(
-    max(WEIGHTS[f].values())
-    for f in ("patronymic", "birth_date", "sex", "birth_place", "home_city")
+# the most the fields after the names, and after the names and dates, can add (for
+# ``evaluate(at_least=...)``)
+_BEST_AFTER_DATES = sum(
+    max(WEIGHTS[f].values()) for f in ("patronymic", "birth_place", "home_city")
+)
+_BEST_OF_THE_REST = (
+    _BEST_AFTER_DATES + max(WEIGHTS["birth_date"].values()) + max(WEIGHTS["sex"].values())
 )
 
 
@@ -158,9 +162,10 @@ def evaluate(
 ) -> Scored:
     """Compare two prepared records field by field and weigh the evidence.
 
-    ``at_least``: a probability the caller cares about. When the names alone already
-    rule it out (even the best possible rest could not lift the pair to it), the other
-    fields are not compared: the result holds the names only and an upper bound.
+    ``at_least``: a probability the caller cares about. When the names, or the names and
+    dates, already rule it out (even the best possible rest could not lift the pair to
+    it), the other fields are not compared: the result holds the fields compared so far
+    and an upper bound.
     """
     given = compare_given(a.given, b.given)
     family = compare_family(a.family, b.family, counts)
@@ -179,6 +184,8 @@ def evaluate(
         # both role assignments, so that compare(a, b) == compare(b, a)
         options = []
         for x, y in ((a, b), (b, a)):
+            if not may_agree_given(x.given, y.family_as_given):
+                continue  # most pairs: settled without the costlier comparison
             g2 = compare_given(x.given, y.family_as_given)
             if g2.level not in _SWAP_ACCEPT or g2.key == "similar_low":
                 continue
@@ -192,19 +199,31 @@ def evaluate(
             _, given, family = best
             swapped = True
     if at_least is not None:
-        bound = PRIOR_BITS + _weight(given) + _weight(family) + _BEST_OF_THE_REST
-        if bound < _bits(at_least):
-            names = ((given, _weight(given)), (family, _weight(family)))
-            return Scored(names, bound, _probability(bound), swapped)
-    comps = [
+        # settle a pair that cannot reach ``at_least`` as soon as the fields compared so
+        # far, with the best the others could add, say so: names first, then the dates
+        floor, known = _bits(at_least), PRIOR_BITS + _weight(given) + _weight(family)
+        if known + _BEST_OF_THE_REST < floor:
+            return _bounded((given, family), known + _BEST_OF_THE_REST, swapped)
+        birth, sex = compare_birth_date(a, b), compare_sex(a, b)
+        known += _weight(birth) + _weight(sex)
+        if known + _BEST_AFTER_DATES < floor:
+            return _bounded((given, family, birth, sex), known + _BEST_AFTER_DATES, swapped)
+    else:
+        birth, sex = compare_birth_date(a, b), compare_sex(a, b)
+    comps = (
         given,
         family,
         compare_patronymic(a, b),
-        compare_birth_date(a, b),
-        compare_sex(a, b),
+        birth,
+        sex,
         compare_place("birth_place", a.birth_place, b.birth_place),
         compare_place("home_city", a.home, b.home),
-    ]
-    weighted = tuple((c, _weight(c)) for c in comps)
-    bits = PRIOR_BITS + sum(w for _, w in weighted) - (SWAP_PENALTY if swapped else 0.0)
+    )
+    weighted = tuple([(c, _weight(c)) for c in comps])
+    bits = PRIOR_BITS + sum([w for _, w in weighted]) - (SWAP_PENALTY if swapped else 0.0)
     return Scored(weighted, bits, _probability(bits), swapped)
+
+
+def _bounded(comps: tuple[Comparison, ...], bound: float, swapped: bool) -> Scored:
+    """A pair settled early: the fields compared, and an upper bound of its log-odds."""
+    return Scored(tuple([(c, _weight(c)) for c in comps]), bound, _probability(bound), swapped)

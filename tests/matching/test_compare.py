@@ -149,3 +149,39 @@ def test_scoring_that_stops_early_gives_the_same_band(a: dict[str, Any], b: dict
     assert band == full.band
     # stopped early: an upper bound below the threshold; otherwise the score itself
     assert score == pytest.approx(full.score) or full.score <= score < matching.REVIEW_THRESHOLD
+
+
+_NAMES = (  # noqa: SIM905 (a list of 60 words, kept readable)
+    "Олександр Александр Oleksandr Aleksandr Alexander Olexander Sasha Саша Олександра "
+    "Григорій Hryhorii Grigoriy Олена Елена Olena Олеся Микита Nikita Niita Іван Ivan Ваня "
+    "Марія Maria Мария Марина Дмитро Dmytro Дмитрий Dima Ганна-Марія Anna-Maria Остап "
+    "Шевченко Shevchenko Schewtschenko Ковальов Ковалев Ковальова Kovalenko Петренко "
+    "Іваненко Ivanenko Іванов Иванова Ivanova Мамедов Маседов Сергієнко Serhiienko Сергій "
+    "Павленко Марченко Tkachenko Бондар Давид Davyd Марин Олексієнко Oleksiienko Олексій"
+).split()
+
+
+def _typos(name: str) -> list[str]:
+    return [name[:i] + name[i + 1 :] for i in range(len(name))] + [name[1] + name[0] + name[2:]]
+
+
+def test_may_agree_given_never_hides_a_pair_compare_given_accepts() -> None:
+    # the scorer skips the swapped-names comparison where this says no: it may err only
+    # towards yes (same, transliteration, variant, part or similar_high must pass)
+    from matching.compare import compare_given, may_agree_given
+    from matching.features import given_feat
+
+    names = [*_NAMES, *(t for n in _NAMES[::4] for t in _typos(n))]
+    feats = [(given_feat(n),) for n in names]
+    accepted = {"same", "translit", "variant", "part", "similar_high"}
+    passed = hidden = 0
+    for a in feats:
+        for b in feats:
+            agrees = compare_given(a, b).key in accepted
+            may = may_agree_given(a, b)
+            hidden += agrees and not may
+            passed += may
+    assert hidden == 0
+    assert passed < len(feats) ** 2 / 2  # and it does settle most pairs
+    assert not may_agree_given((given_feat("Олександр"),), (given_feat("Шевченко"),))
+    assert may_agree_given((given_feat("Olexander"),), (given_feat("Саша"),))
