@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from tracing.services import key_snapshot
 from tracing.services.key_snapshot import KeySnapshot
 from tracing.services.linking import WEIGHT_BITS
 
@@ -45,7 +46,13 @@ def _snapshot(rows: list[tuple[int, int]]) -> KeySnapshot:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_candidates_match_the_reference_join(seed: int) -> None:
+@pytest.mark.parametrize("small", [False, True], ids=["as-shipped", "small-blocks"])
+def test_candidates_match_the_reference_join(
+    seed: int, small: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if small:  # many index blocks, and subjects split over several packed sorts
+        monkeypatch.setattr(key_snapshot, "_BLOCK", 4)
+        monkeypatch.setattr(key_snapshot, "_MAX_SUBJECTS", 7)
     rng = random.Random(seed)
     # few keys over few records: many shared keys, ties in weight, more than the limit
     keys = [rng.randrange(-(2**63), 2**63) for _ in range(40)]

@@ -26,18 +26,38 @@ import numpy.typing as npt
 from tracing.services.linking import CANDIDATE_LIMIT, WEIGHT_BITS
 
 _FETCH = 1_000_000  # rows per round trip while reading the key index
-_ID_BOUND = 2**31  # record ids are 32-bit (INTEGER columns), so a pair packs into 64 bits
-_FILES = ("keys.npy", "records.npy")
+_ID_BOUND = 2**31  # record ids are 32-bit (INTEGER columns)
+# Packed sort keys (non-negative int64): subject index | candidate id | key weight for
+# the join's rows, subject index | inverted summed weight | candidate id for the ranking.
+_ID_BITS, _ID_MASK = 31, 2**31 - 1
+_WEIGHT_BITS, _WEIGHT_MASK = 3, 7  # a key weighs 1 to 4
+_SUBJECT_SHIFT = _ID_BITS + _WEIGHT_BITS
+_TOTAL_BITS = 18  # a pair's summed weight: far below 2**18 (a record has some 35 keys)
+_TOTAL_MASK = 2**_TOTAL_BITS - 1
+_RANK_SHIFT = _ID_BITS + _TOTAL_BITS
+_MAX_SUBJECTS = 2 ** (63 - _RANK_SHIFT)
+# Distinct keys per block of the coarse index searched first (see _rows_of); a block is
+# 2 KiB, so the search's last steps stay within a page or two
+_BLOCK = 256
+_FILES = ("keys.npy", "records.npy", "distinct.npy", "offsets.npy")
 
 Array = npt.NDArray[np.int64]
 
 
 class KeySnapshot:
-    """Every (key hash, record id) row, sorted by key hash and then record id."""
+    """Every (key hash, record id) row, sorted by key hash and then record id, and an index
+    of its distinct key hashes with the row each starts at."""
 
-    def __init__(self, keys: Array, records: Array) -> None:
+    def __init__(
+        self, keys: Array, records: Array, index: tuple[Array, Array] | None = None
+    ) -> None:
         self.keys = keys
         self.records = records
+        if index is None:
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])[: len(keys)]
+            index = (keys[starts], np.r_[starts, len(keys)].astype(np.int64))
+        self.distinct, self.offsets = index
+        self._fences = self.distinct[::_BLOCK].copy()  # small: stays in the CPU's caches
 
     @classmethod
     def read(cls, connection: Any) -> KeySnapshot:
@@ -75,14 +95,39 @@ class KeySnapshot:
         return cls(keys, records)
 
     def save(self, directory: Path) -> None:
-        for name, array in zip(_FILES, (self.keys, self.records), strict=True):
+        arrays = (self.keys, self.records, self.distinct, self.offsets)
+        for name, array in zip(_FILES, arrays, strict=True):
             np.save(directory / name, array)
 
     @classmethod
     def open(cls, directory: Path) -> KeySnapshot:
         """A saved snapshot, mapped rather than read: processes share its pages."""
-        keys, records = (np.load(directory / name, mmap_mode="r") for name in _FILES)
-        return cls(keys, records)
+        keys, records, distinct, offsets = (
+            np.load(directory / name, mmap_mode="r") for name in _FILES
+        )
+        return cls(keys, records, (distinct, offsets))
+
+    def _rows_of(self, hashes: Array) -> tuple[Array, Array]:
+        """(first row, number of rows) of each key hash. A binary search of the whole
+        index would jump across hundreds of megabytes, one cache miss per step: first
+        the block, in a small array, then the position within the block, all hashes at
+        once."""
+        distinct = self.distinct
+        if not len(distinct):
+            return np.zeros(len(hashes), np.int64), np.zeros(len(hashes), np.int64)
+        low = np.maximum(np.searchsorted(self._fences, hashes, "right") - 1, 0) * _BLOCK
+        high = np.minimum(low + _BLOCK, len(distinct))
+        # lower bound within [low, high): the first distinct key not below the hash
+        for _ in range(_BLOCK.bit_length()):
+            middle = (low + high) >> 1
+            below = distinct[np.minimum(middle, len(distinct) - 1)] < hashes
+            searching = low < high
+            low = np.where(searching & below, middle + 1, low)
+            high = np.where(searching & ~below, middle, high)
+        index = np.minimum(low, len(distinct) - 1)
+        starts = self.offsets[index]
+        counts = np.where(distinct[index] == hashes, self.offsets[index + 1] - starts, 0)
+        return starts, counts
 
     def candidates_of(
         self, subject_keys: Sequence[tuple[int, int]], limit: int = CANDIDATE_LIMIT
@@ -91,35 +136,48 @@ class KeySnapshot:
         key hash) rows: each pair is produced once, from its lower id."""
         if not subject_keys:
             return {}
-        given = np.array(subject_keys, dtype=np.int64)
-        subjects, hashes = given[:, 0], given[:, 1]
-        start = np.searchsorted(self.keys, hashes, "left")
-        counts = np.searchsorted(self.keys, hashes, "right") - start
-        # every (subject, candidate, key weight) row of the join, then the lower-id side's
+        given = np.fromiter(
+            itertools.chain.from_iterable(subject_keys), np.int64, 2 * len(subject_keys)
+        ).reshape(-1, 2)
+        subject_ids, owners = np.unique(given[:, 0], return_inverse=True)
+        if len(subject_ids) > _MAX_SUBJECTS:  # more than the packed sort keys hold
+            half = given[:, 0] <= subject_ids[len(subject_ids) // 2]
+            parts = (self.candidates_of(given[rows].tolist(), limit) for rows in (half, ~half))
+            return {subject: found for part in parts for subject, found in part.items()}
+        hashes = given[:, 1]
+        start, counts = self._rows_of(hashes)
+        # every (subject, candidate, key weight) row of the join; the lower-id side's
         ends = np.cumsum(counts)
         rows = np.repeat(start - (ends - counts), counts) + np.arange(int(ends[-1]))
         candidates = self.records[rows]
-        owners = np.repeat(subjects, counts)
-        weights = np.repeat((hashes & WEIGHT_BITS) + 1, counts)
-        higher = candidates > owners
-        pairs = (owners[higher] << 32) | candidates[higher]
-        if not len(pairs):
+        higher = candidates > np.repeat(given[:, 0], counts)
+        # each row packed into one integer (subject, candidate, weight), so that one plain
+        # sort groups the rows of a pair; its weights are then summed
+        weights = np.repeat((hashes & WEIGHT_BITS) + 1, counts)[higher]
+        packed = (np.repeat(owners, counts)[higher] << _SUBJECT_SHIFT) | (
+            candidates[higher] << _WEIGHT_BITS
+        )
+        packed = np.sort(packed | weights)
+        if not len(packed):
             return {}
-        # summed weight per pair
-        order = np.argsort(pairs, kind="stable")
-        pairs = pairs[order]
-        firsts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
-        total = np.add.reduceat(weights[higher][order], firsts)
-        pairs = pairs[firsts]
-        owner, candidate = pairs >> 32, pairs & (_ID_BOUND * 2 - 1)
-        # per subject: heaviest first, then lower id; the first ``limit``
-        ranked = np.lexsort((candidate, -total, owner))
-        owner, candidate = owner[ranked], candidate[ranked]
+        pair = packed >> _WEIGHT_BITS
+        firsts = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+        total = np.add.reduceat(packed & _WEIGHT_MASK, firsts)
+        pair = pair[firsts]
+        owner, candidate = pair >> _ID_BITS, pair & _ID_MASK
+        # per subject: heaviest first, then lower id, again one sort of packed integers
+        ranked = np.sort(
+            (owner << _RANK_SHIFT)
+            | ((_TOTAL_MASK - np.minimum(total, _TOTAL_MASK)) << _ID_BITS)
+            | candidate
+        )
+        owner, candidate = ranked >> _RANK_SHIFT, ranked & _ID_MASK
         group_starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         sizes = np.diff(np.r_[group_starts, len(owner)])
         rank = np.arange(len(owner)) - np.repeat(group_starts, sizes)
         kept = rank < limit
         found: dict[int, list[int]] = {}
-        for subject, other in zip(owner[kept].tolist(), candidate[kept].tolist(), strict=True):
+        subjects = subject_ids[owner[kept]].tolist()
+        for subject, other in zip(subjects, candidate[kept].tolist(), strict=True):
             found.setdefault(subject, []).append(other)
         return found
