@@ -142,3 +142,29 @@ def test_a_suggestion_made_since_the_key_snapshot_is_kept(live_app: Flask) -> No
         assert _suggestions() == made  # the newer suggestion stands
         rebuild._write_pairs(ids, scores)
         assert _suggestions() == set()  # (without the snapshot's time, it would not)
+
+
+def test_pairs_are_written_only_as_their_records_still_are(live_app: Flask) -> None:
+    org = _org()
+    first, second, third = (_add(org, n) for n in (1, 2, 3))  # one child, three reports
+    ids = [first.id, second.id, third.id]
+    taken_at = utcnow()
+    with rebuild._key_snapshot() as snapshot:
+        scores = rebuild.compute_pairs(ids, db.session.connection(), snapshot=snapshot)
+    assert len(scores) == 3
+
+    # before the rebuild writes these, the family withdraws consent for one record and a
+    # caseworker corrects another: both are re-scored on the spot
+    third.consent_tracing = False
+    linking.records_changed([third], force=True)
+    second.birth_date = date(2014, 1, 2)
+    linking.records_changed([second])
+    db.session.commit()
+    live = _suggestions()
+    assert {s[:2] for s in live} == {(first.id, second.id)}
+
+    rebuild._write_pairs(ids, scores, known_at=taken_at)
+    db.session.commit()
+    # neither the corrected pair overwritten by its older scoring, nor a pair brought back
+    # for a record that may no longer be matched
+    assert _suggestions() == live

@@ -242,8 +242,8 @@ def prepared_of(features: matching.Features, record: Any, today: date) -> Prepar
     return Prepared(features, is_child, record.created_at)
 
 
-class Side(NamedTuple):
-    """What pairing needs to know of one record: who may see it, and the record prepared."""
+class SideState(NamedTuple):
+    """Who may see a record and whether it may be matched, as stored now."""
 
     record_id: int
     group_id: int
@@ -251,11 +251,23 @@ class Side(NamedTuple):
     shareable: bool  # other organisations may see it (consent and a verified holder)
     eligible: bool  # it may be matched at all (tracing consent, or a supervisor's override)
     material_hash: str
+
+
+class Side(NamedTuple):
+    """What pairing needs to know of one record: its state (the fields of SideState), and
+    the record prepared."""
+
+    record_id: int
+    group_id: int
+    org_id: int
+    shareable: bool
+    eligible: bool
+    material_hash: str
     prepared: Prepared
 
 
-# Read for each of ~20,000 records a rebuild batch meets, so through the driver (see
-# key_rows); what may change without the material hash changing is read each time.
+# Read for thousands of records at once (a rebuild batch's candidates, and the records
+# of its scored pairs before they are stored), so through the driver (see key_rows).
 _SIDES_SQL = (
     "SELECT p.record_id, p.group_id, p.material_hash, r.org_id, "
     "r.consent_sharing AND o.verified, "
@@ -263,6 +275,20 @@ _SIDES_SQL = (
     "FROM match_profiles p JOIN person_records r ON r.id = p.record_id "
     "JOIN organizations o ON o.id = r.org_id WHERE p.record_id IN ({ids})"
 )
+
+
+def side_states(ids: Iterable[int], conn: Any = None) -> dict[int, SideState]:
+    """The current state of these records (``conn``: a connection, default the session's);
+    records since deleted are absent."""
+    id_list = ",".join(str(int(i)) for i in ids)
+    if not id_list:
+        return {}
+    connection = conn if conn is not None else db.session.connection()
+    rows = connection.exec_driver_sql(_SIDES_SQL.format(ids=id_list)).all()
+    return {
+        record_id: SideState(record_id, group_id, org_id, bool(shareable), bool(eligible), digest)
+        for record_id, group_id, digest, org_id, shareable, eligible in rows
+    }
 
 
 def load_sides(
@@ -274,13 +300,10 @@ def load_sides(
     candidate of some thirty others): profiles are read and prepared only for records
     not in it.
     """
-    id_list = ",".join(str(int(i)) for i in ids)
-    if not id_list:
-        return {}
     connection = conn if conn is not None else db.session.connection()
-    rows = connection.exec_driver_sql(_SIDES_SQL.format(ids=id_list)).all()
+    states = side_states(ids, connection)
     prepared = cache if cache is not None else {}
-    missing = [row[0] for row in rows if (row[0], row[2]) not in prepared]
+    missing = [i for i, state in states.items() if (i, state.material_hash) not in prepared]
     if missing:
         today = utcnow().date()
         for found in connection.execute(
@@ -298,12 +321,10 @@ def load_sides(
             features = matching.prepare(matching.record_from_mapping(found.profile))
             prepared[found.record_id, found.material_hash] = prepared_of(features, found, today)
     sides = {}
-    for record_id, group_id, digest, org_id, shareable, eligible in rows:
-        kept = prepared.get((record_id, digest))
+    for state in states.values():
+        kept = prepared.get((state.record_id, state.material_hash))
         if kept is not None:  # else edited between the two reads: met again next time
-            sides[record_id] = Side(
-                record_id, group_id, org_id, bool(shareable), bool(eligible), digest, kept
-            )
+            sides[state.record_id] = Side(*state, kept)
     return sides
 
 
@@ -357,9 +378,10 @@ def key_rows(record_ids: Sequence[int], conn: Any) -> list[tuple[int, int]]:
     return [(int(r), int(k)) for r, k in conn.exec_driver_sql(sql).all()]
 
 
-def _may_pair(subject: Side, other: Side) -> bool:
-    """Both may be matched, and someone may see the pair (sharing across organisations)."""
-    if not (subject.eligible and other.eligible):
+def _may_pair(subject: Side | SideState, other: Side | SideState) -> bool:
+    """Two records of different people (as far as anyone has linked them), both may be
+    matched, and someone may see the pair (sharing across organisations)."""
+    if other.group_id == subject.group_id or not (subject.eligible and other.eligible):
         return False
     return other.org_id == subject.org_id or other.shareable or subject.shareable
 
@@ -385,7 +407,7 @@ def score_pairs(subject: Side, candidates: Iterable[Side]) -> list[PairScore]:
     query = subject.prepared.features
     best: dict[int, tuple[Side, float]] = {}
     for other in candidates:
-        if other.group_id == subject.group_id or not _may_pair(subject, other):
+        if not _may_pair(subject, other):
             continue
         score, band = matching.score_prepared(
             query, other.prepared.features, at_least=matching.REVIEW_THRESHOLD
@@ -413,6 +435,24 @@ def score_pairs(subject: Side, candidates: Iterable[Side]) -> list[PairScore]:
             )
         )
     return scores
+
+
+def still_current(scores: list[PairScore]) -> list[PairScore]:
+    """The pairs whose records are as they were scored and may still be paired. A pair
+    scored from an older reading (the rebuild reads records minutes before it writes) is
+    left out: the record's change was scored on its own, by ``records_changed``."""
+    states = side_states({s.left_id for s in scores} | {s.right_id for s in scores})
+    current = []
+    for score in scores:
+        left, right = states.get(score.left_id), states.get(score.right_id)
+        if (
+            left is not None
+            and right is not None
+            and (left.material_hash, right.material_hash) == (score.left_hash, score.right_hash)
+            and _may_pair(left, right)
+        ):
+            current.append(score)
+    return current
 
 
 # --- suggestions -------------------------------------------------------------------
