@@ -42,7 +42,7 @@ def _snapshot(rows: list[tuple[int, int]]) -> KeySnapshot:
     random.Random(1).shuffle(shuffled)
     array = np.array(shuffled, dtype=np.int64).reshape(-1, 2)
     order = np.lexsort((array[:, 1], array[:, 0]))
-    return KeySnapshot(array[order, 0].copy(), array[order, 1].copy())
+    return KeySnapshot.from_rows(array[order, 0].copy(), array[order, 1].copy())
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -2,11 +2,11 @@
 
 A rebuild asks for the candidates of every record. Asked of the database, that is a
 self-join of the key index per batch of records: at a million records some 370 joined
-rows per record, and a quarter to two fifths of a worker's time. Read once into two
-sorted arrays (34 million rows, 540 MB at a million records) with an index of their
-9 million distinct keys (120 MB), the same join is a search and a few sorts of integers
-per batch. The snapshot is written to a private
-temporary directory and mapped by every process that scores, so they share one copy
+rows per record, and a quarter to two fifths of a worker's time. Read once into sorted
+arrays (34 million rows, kept as their record ids, 270 MB at a million records, and the
+9 million distinct keys with the row each starts at, 150 MB), the same join is a search
+and a few sorts of integers per batch. The snapshot is written to a private temporary
+directory and mapped by every process that scores, so they share one copy
 through the page cache.
 
 Candidates are ranked as the per-record lookup ranks them
@@ -40,25 +40,30 @@ _MAX_SUBJECTS = 2 ** (63 - _RANK_SHIFT)
 # Distinct keys per block of the coarse index searched first (see _rows_of); a block is
 # 2 KiB, so the search's last steps stay within a page or two
 _BLOCK = 256
-_FILES = ("keys.npy", "records.npy", "distinct.npy", "offsets.npy")
+_FILES = ("records.npy", "distinct.npy", "offsets.npy")
 
 Array = npt.NDArray[np.int64]
 
 
 class KeySnapshot:
-    """Every (key hash, record id) row, sorted by key hash and then record id, and an index
-    of its distinct key hashes with the row each starts at."""
+    """Every (key hash, record id) row, sorted by key hash and then record id: the record
+    ids, and the distinct key hashes with the row each starts at (``offsets``, one more,
+    the last the number of rows)."""
 
-    def __init__(
-        self, keys: Array, records: Array, index: tuple[Array, Array] | None = None
-    ) -> None:
-        self.keys = keys
-        self.records = records
-        if index is None:
-            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])[: len(keys)]
-            index = (keys[starts], np.r_[starts, len(keys)].astype(np.int64))
-        self.distinct, self.offsets = index
-        self._fences = self.distinct[::_BLOCK].copy()  # small: stays in the CPU's caches
+    def __init__(self, records: Array, distinct: Array, offsets: Array) -> None:
+        self.records, self.distinct, self.offsets = records, distinct, offsets
+        self._fences = distinct[::_BLOCK].copy()  # small: stays in the CPU's caches
+
+    @classmethod
+    def from_rows(cls, keys: Array, records: Array) -> KeySnapshot:
+        """From the rows' key hashes and record ids, sorted by both."""
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])[: len(keys)]
+        return cls(records, keys[starts], np.r_[starts, len(keys)].astype(np.int64))
+
+    @property
+    def keys(self) -> Array:
+        """Each row's key hash."""
+        return np.repeat(self.distinct, np.diff(self.offsets))
 
     @classmethod
     def read(cls, connection: Any) -> KeySnapshot:
@@ -93,20 +98,17 @@ class KeySnapshot:
         if np.any(keys[1:] < keys[:-1]) or np.any(same_key & (records[1:] < records[:-1])):
             order = np.lexsort((records, keys))
             keys, records = keys[order], records[order]
-        return cls(keys, records)
+        return cls.from_rows(keys, records)
 
     def save(self, directory: Path) -> None:
-        arrays = (self.keys, self.records, self.distinct, self.offsets)
+        arrays = (self.records, self.distinct, self.offsets)
         for name, array in zip(_FILES, arrays, strict=True):
             np.save(directory / name, array)
 
     @classmethod
     def open(cls, directory: Path) -> KeySnapshot:
         """A saved snapshot, mapped rather than read: processes share its pages."""
-        keys, records, distinct, offsets = (
-            np.load(directory / name, mmap_mode="r") for name in _FILES
-        )
-        return cls(keys, records, (distinct, offsets))
+        return cls(*(np.load(directory / name, mmap_mode="r") for name in _FILES))
 
     def _rows_of(self, hashes: Array) -> tuple[Array, Array]:
         """(first row, number of rows) of each key hash. A binary search of the whole

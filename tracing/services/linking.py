@@ -254,15 +254,9 @@ class SideState(NamedTuple):
 
 
 class Side(NamedTuple):
-    """What pairing needs to know of one record: its state (the fields of SideState), and
-    the record prepared."""
+    """What pairing needs to know of one record: its state, and the record prepared."""
 
-    record_id: int
-    group_id: int
-    org_id: int
-    shareable: bool
-    eligible: bool
-    material_hash: str
+    state: SideState
     prepared: Prepared
 
 
@@ -324,7 +318,7 @@ def load_sides(
     for state in states.values():
         kept = prepared.get((state.record_id, state.material_hash))
         if kept is not None:  # else edited between the two reads: met again next time
-            sides[state.record_id] = Side(*state, kept)
+            sides[state.record_id] = Side(state, kept)
     return sides
 
 
@@ -378,7 +372,7 @@ def key_rows(record_ids: Sequence[int], conn: Any) -> list[tuple[int, int]]:
     return [(int(r), int(k)) for r, k in conn.exec_driver_sql(sql).all()]
 
 
-def _may_pair(subject: Side | SideState, other: Side | SideState) -> bool:
+def _may_pair(subject: SideState, other: SideState) -> bool:
     """Two records of different people (as far as anyone has linked them), both may be
     matched, and someone may see the pair (sharing across organisations)."""
     if other.group_id == subject.group_id or not (subject.eligible and other.eligible):
@@ -407,28 +401,29 @@ def score_pairs(subject: Side, candidates: Iterable[Side]) -> list[PairScore]:
     query = subject.prepared.features
     best: dict[int, tuple[Side, float]] = {}
     for other in candidates:
-        if not _may_pair(subject, other):
+        if not _may_pair(subject.state, other.state):
             continue
         score, band = matching.score_prepared(
             query, other.prepared.features, at_least=matching.REVIEW_THRESHOLD
         )
         if band is matching.Band.NO_MATCH:
             continue
-        held = best.get(other.group_id)
+        held = best.get(other.state.group_id)
         if held is None or score > held[1]:
-            best[other.group_id] = (other, score)
+            best[other.state.group_id] = (other, score)
     scores = []
     for other, _score in best.values():  # the reasons, only for the pairs kept
         result = matching.compare_prepared(query, other.prepared.features)
-        low, high = (subject, other) if subject.record_id < other.record_id else (other, subject)
+        ours, theirs = subject.state, other.state
+        low, high = (ours, theirs) if ours.record_id < theirs.record_id else (theirs, ours)
         scores.append(
             PairScore(
                 left_id=low.record_id,
                 right_id=high.record_id,
                 left_hash=low.material_hash,
                 right_hash=high.material_hash,
-                is_child=low.prepared.is_child or high.prepared.is_child,
-                waiting_since=min(low.prepared.created_at, high.prepared.created_at),
+                is_child=subject.prepared.is_child or other.prepared.is_child,
+                waiting_since=min(subject.prepared.created_at, other.prepared.created_at),
                 score=result.score,
                 band=result.band.value,
                 reasons=reasons_of(result),
@@ -666,7 +661,7 @@ def suggest_for(record: PersonRecord) -> SuggestionChanges:
     scores = score_pairs(subject, sides.values())
     changes = sync_suggestions([record.id], scores, higher_only=False)
     linked = db.session.scalar(
-        sa.select(sa.func.count()).where(MatchProfile.group_id == subject.group_id)
+        sa.select(sa.func.count()).where(MatchProfile.group_id == subject.state.group_id)
     )
     if (linked or 0) > 1:  # only a record linked with others can double a question
         collapse_linked_pairs([record.id])
