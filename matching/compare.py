@@ -33,6 +33,7 @@ from matching.translit import spelling_scheme
 __all__ = [
     "Comparison",
     "Level",
+    "birth_date_outcome",
     "compare_birth_date",
     "compare_family",
     "compare_given",
@@ -41,6 +42,7 @@ __all__ = [
     "compare_sex",
     "may_agree_given",
     "name_similarity",
+    "sex_outcome",
 ]
 
 Level = Literal["same", "transliteration", "name_variant", "similar", "conflict", "no_data"]
@@ -338,75 +340,102 @@ def _patronymic_pair_of_texts(left: str, right: str) -> Comparison:
 
 
 # --------------------------------------------------------------------- dates
+# a comparison without the values its reason shows: (level, key, reason code)
+Outcome = tuple[Level, str, str]
+
+
 def compare_birth_date(a: Features, b: Features) -> Comparison:
     """Birth dates with their precision, typical errors and age ranges."""
     fld = "birth_date"
+    outcome = birth_date_outcome(a, b)
+    if outcome is None:
+        return _no_data(fld)
+    if a.dob is not None and b.dob is not None:
+        params = {"left": str(a.dob), "right": str(b.dob)}
+    else:
+        assert a.years is not None and b.years is not None
+        (a0, a1), (b0, b1) = a.years, b.years
+        params = {"left": f"{a0}–{a1}", "right": f"{b0}–{b1}"}
+    return Comparison(fld, *outcome, params)
+
+
+def birth_date_outcome(a: Features, b: Features) -> Outcome | None:
+    """How the birth dates compare (None: a record has none); what the scorer weighs of
+    every candidate pair, so no reason's values are built."""
     da, db = a.dob, b.dob
     if da is None or db is None:
         ya, yb = a.years, b.years
         if ya is None or yb is None:
-            return _no_data(fld)
-        params = {"left": f"{ya[0]}–{ya[1]}", "right": f"{yb[0]}–{yb[1]}"}
+            return None
         if ya[0] <= yb[1] + 1 and yb[0] <= ya[1] + 1:
-            return Comparison(fld, "similar", "age_overlap", "date.age_range", params)
-        return Comparison(fld, "conflict", "conflict", "date.different", params)
-    params = {"left": str(da), "right": str(db)}
+            return "similar", "age_overlap", "date.age_range"
+        return "conflict", "conflict", "date.different"
     if da == db:
-        key = "exact" if da.precision == "day" else "year_only"
-        code = "date.same" if da.precision == "day" else "date.same_year_only"
-        return Comparison(fld, "same", key, code, params)
+        if da.precision == "day":
+            return "same", "exact", "date.same"
+        return "same", "year_only", "date.same_year_only"
     if da.precision != "day" or db.precision != "day":
         if da.year == db.year and (da.month is None or db.month is None or da.month == db.month):
-            return Comparison(fld, "similar", "year_only", "date.year_only", params)
+            return "similar", "year_only", "date.year_only"
         if abs(da.year - db.year) == 1:
-            return Comparison(fld, "similar", "near", "date.year_off_partial", params)
-        return Comparison(fld, "conflict", "conflict", "date.different", params)
-    return _full_dates(fld, da, db, params)
+            return "similar", "near", "date.year_off_partial"
+        return "conflict", "conflict", "date.different"
+    return _full_dates(da, db)
 
 
-def _full_dates(fld: str, da: BirthDate, db: BirthDate, params: dict[str, str]) -> Comparison:
-    assert da.month is not None
-    assert db.month is not None
-    assert da.day is not None
-    assert db.day is not None
+def _full_dates(da: BirthDate, db: BirthDate) -> Outcome:
     same_y, same_m, same_d = da.year == db.year, da.month == db.month, da.day == db.day
     if same_y and da.month == db.day and da.day == db.month:
-        return Comparison(fld, "similar", "swap", "date.day_month_swapped", params)
+        return "similar", "swap", "date.day_month_swapped"
     if same_y and same_m:
-        return Comparison(fld, "similar", "one_off", "date.day_differs", params)
+        return "similar", "one_off", "date.day_differs"
     if same_y and same_d:
-        return Comparison(fld, "similar", "one_off", "date.month_differs", params)
+        return "similar", "one_off", "date.month_differs"
     if same_m and same_d and abs(da.year - db.year) <= 2:
         key = "year_off" if abs(da.year - db.year) == 1 else "year_off2"
-        return Comparison(fld, "similar", key, "date.year_differs", params)
+        return "similar", key, "date.year_differs"
     if same_y and ((da.month, da.day) == (1, 1) or (db.month, db.day) == (1, 1)):
-        return Comparison(fld, "similar", "reset", "date.reset_to_jan1", params)
+        return "similar", "reset", "date.reset_to_jan1"
     if same_y:
-        return Comparison(fld, "conflict", "same_year", "date.same_year", params)
+        return "conflict", "same_year", "date.same_year"
     if abs(da.year - db.year) == 1:
-        return Comparison(fld, "conflict", "conflict_near", "date.different", params)
-    return Comparison(fld, "conflict", "conflict", "date.different", params)
+        return "conflict", "conflict_near", "date.different"
+    return "conflict", "conflict", "date.different"
 
 
 # --------------------------------------------------------------------- sex
 def compare_sex(a: Features, b: Features) -> Comparison:
     """Declared sex, else the sex the patronymic, given name or surname form implies."""
-    fld = "sex"
+    sexes = _sexes(a, b)
+    if sexes is None:
+        return _no_data("sex")
+    left, right, declared = sexes
+    return Comparison("sex", *_sex_outcome(left, right, declared), {"left": left, "right": right})
+
+
+def sex_outcome(a: Features, b: Features) -> Outcome | None:
+    """How the sexes compare (None: unknown for a record), as the scorer weighs it."""
+    sexes = _sexes(a, b)
+    return None if sexes is None else _sex_outcome(*sexes)
+
+
+def _sexes(a: Features, b: Features) -> tuple[str, str, bool] | None:
+    """The two sexes compared, and whether both were declared (else inferred)."""
     if a.sex and b.sex and "other" not in (a.sex, b.sex):
-        params = {"left": a.sex, "right": b.sex}
-        if a.sex == b.sex:
-            return Comparison(fld, "same", "same", "sex.same", params)
-        return Comparison(fld, "conflict", "conflict", "sex.different", params)
+        return a.sex, b.sex, True
     sa = a.sex if a.sex in ("male", "female") else a.inferred_sex
     sb = b.sex if b.sex in ("male", "female") else b.inferred_sex
-    if sa and sb:
-        params = {"left": sa, "right": sb}
-        if sa != sb:
-            return Comparison(
-                fld, "conflict", "inferred_conflict", "sex.inferred_different", params
-            )
-        return Comparison(fld, "same", "inferred_same", "sex.inferred_same", params)
-    return _no_data(fld)
+    return (sa, sb, False) if sa and sb else None
+
+
+def _sex_outcome(left: str, right: str, declared: bool) -> Outcome:
+    if declared:
+        if left == right:
+            return "same", "same", "sex.same"
+        return "conflict", "conflict", "sex.different"
+    if left == right:
+        return "same", "inferred_same", "sex.inferred_same"
+    return "conflict", "inferred_conflict", "sex.inferred_different"
 
 
 # --------------------------------------------------------------------- places

@@ -13,7 +13,7 @@ from matching.compare import Comparison, _given_pair
 from matching.explain import MatchResult, Reason, build_result
 from matching.features import Features, given_feat, prepare
 from matching.record import Record, record_from_mapping
-from matching.score import WEIGHTS, Band, band_for, evaluate
+from matching.score import WEIGHTS, Band, band_for, evaluate, probability
 
 __all__ = [
     "MATCHER_VERSION",
@@ -55,8 +55,8 @@ def score_prepared(
     is scored no further: its band is exact, its score only an upper bound below
     ``at_least``.
     """
-    probability = evaluate(left, right, surname_counts, at_least=at_least).probability
-    return probability, band_for(probability)
+    score = probability(left, right, surname_counts, at_least=at_least)
+    return score, band_for(score)
 
 
 def compare(

@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from matching.compare import (
     Comparison,
+    birth_date_outcome,
     compare_birth_date,
     compare_family,
     compare_given,
@@ -35,6 +36,7 @@ from matching.compare import (
     compare_place,
     compare_sex,
     may_agree_given,
+    sex_outcome,
 )
 from matching.features import Features
 
@@ -47,6 +49,7 @@ __all__ = [
     "Scored",
     "band_for",
     "evaluate",
+    "probability",
 ]
 
 # Log2 prior odds that two records found by blocking are the same person.
@@ -128,7 +131,7 @@ def _weight(c: Comparison) -> float:
 
 
 # the most the fields after the names, and after the names and dates, can add (for
-# ``evaluate(at_least=...)``)
+# ``probability(at_least=...)``)
 _BEST_AFTER_DATES = sum(
     max(WEIGHTS[f].values()) for f in ("patronymic", "birth_place", "home_city")
 )
@@ -153,69 +156,15 @@ def _probability(bits: float) -> float:
     return 1.0 / (1.0 + math.pow(2.0, -bits))
 
 
-def evaluate(
-    a: Features,
-    b: Features,
-    counts: Mapping[str, float] | None = None,
-    *,
-    at_least: float | None = None,
-) -> Scored:
-    """Compare two prepared records field by field and weigh the evidence.
-
-    ``at_least``: a probability the caller cares about. When the names, or the names and
-    dates, already rule it out (even the best possible rest could not lift the pair to
-    it), the other fields are not compared: the result holds the fields compared so far
-    and an upper bound.
-    """
-    given = compare_given(a.given, b.given)
-    family = compare_family(a.family, b.family, counts)
-    straight = _weight(given) + _weight(family)
-    swapped = False
-    if (
-        a.given
-        and a.family
-        and b.given
-        and b.family
-        and not (
-            given.level in ("same", "transliteration")
-            and family.level in ("same", "transliteration")
-        )
-    ):
-        # both role assignments, so that compare(a, b) == compare(b, a)
-        options = []
-        for x, y in ((a, b), (b, a)):
-            if not may_agree_given(x.given, y.family_as_given):
-                continue  # most pairs: settled without the costlier comparison
-            g2 = compare_given(x.given, y.family_as_given)
-            if g2.level not in _SWAP_ACCEPT or g2.key == "similar_low":
-                continue
-            f2 = compare_family(x.family, y.given_as_family, counts)
-            if f2.level in _SWAP_ACCEPT:
-                # a swapped surname gets the weakest frequency credit
-                f2 = replace(f2, tf_bits=SWAPPED_TF_BITS if f2.tf_bits else 0.0)
-                options.append((_weight(g2) + _weight(f2), g2, f2))
-        best = max(options, key=lambda o: o[0], default=None)
-        if best is not None and best[0] - SWAP_PENALTY > straight:
-            _, given, family = best
-            swapped = True
-    if at_least is not None:
-        # settle a pair that cannot reach ``at_least`` as soon as the fields compared so
-        # far, with the best the others could add, say so: names first, then the dates
-        floor, known = _bits(at_least), PRIOR_BITS + _weight(given) + _weight(family)
-        if known + _BEST_OF_THE_REST < floor:
-            return _bounded((given, family), known + _BEST_OF_THE_REST, swapped)
-        birth, sex = compare_birth_date(a, b), compare_sex(a, b)
-        known += _weight(birth) + _weight(sex)
-        if known + _BEST_AFTER_DATES < floor:
-            return _bounded((given, family, birth, sex), known + _BEST_AFTER_DATES, swapped)
-    else:
-        birth, sex = compare_birth_date(a, b), compare_sex(a, b)
+def evaluate(a: Features, b: Features, counts: Mapping[str, float] | None = None) -> Scored:
+    """Compare two prepared records field by field and weigh the evidence."""
+    given, family, swapped = _names(a, b, counts)
     comps = (
         given,
         family,
         compare_patronymic(a, b),
-        birth,
-        sex,
+        compare_birth_date(a, b),
+        compare_sex(a, b),
         compare_place("birth_place", a.birth_place, b.birth_place),
         compare_place("home_city", a.home, b.home),
     )
@@ -224,6 +173,69 @@ def evaluate(
     return Scored(weighted, bits, _probability(bits), swapped)
 
 
-def _bounded(comps: tuple[Comparison, ...], bound: float, swapped: bool) -> Scored:
-    """A pair settled early: the fields compared, and an upper bound of its log-odds."""
-    return Scored(tuple([(c, _weight(c)) for c in comps]), bound, _probability(bound), swapped)
+def probability(
+    a: Features,
+    b: Features,
+    counts: Mapping[str, float] | None = None,
+    *,
+    at_least: float | None = None,
+) -> float:
+    """``evaluate(a, b, counts).probability`` without the comparisons kept for the
+    reasons: for scoring many pairs (a rebuild scores tens of millions).
+
+    ``at_least``: a probability the caller cares about. When the names, or the names and
+    dates, already rule it out (even the best possible rest could not lift the pair to
+    it), the other fields are not compared and an upper bound below it is returned.
+    """
+    given, family, swapped = _names(a, b, counts)
+    names = (_weight(given), _weight(family))
+    floor = -math.inf if at_least is None else _bits(at_least)
+    bound = PRIOR_BITS + sum(names) + _BEST_OF_THE_REST
+    if bound < floor:
+        return _probability(bound)
+    birth, sex = birth_date_outcome(a, b), sex_outcome(a, b)
+    dates = (_DATE_WEIGHTS[birth[1]] if birth else 0.0, _SEX_WEIGHTS[sex[1]] if sex else 0.0)
+    bound = PRIOR_BITS + sum(names) + sum(dates) + _BEST_AFTER_DATES
+    if bound < floor:
+        return _probability(bound)
+    patronymic = _weight(compare_patronymic(a, b))
+    places = (
+        _weight(compare_place("birth_place", a.birth_place, b.birth_place)),
+        _weight(compare_place("home_city", a.home, b.home)),
+    )
+    # summed in evaluate's order, so that the two agree to the last bit
+    bits = PRIOR_BITS + sum([*names, patronymic, *dates, *places])
+    return _probability(bits - (SWAP_PENALTY if swapped else 0.0))
+
+
+_DATE_WEIGHTS, _SEX_WEIGHTS = WEIGHTS["birth_date"], WEIGHTS["sex"]
+
+
+def _names(
+    a: Features, b: Features, counts: Mapping[str, float] | None
+) -> tuple[Comparison, Comparison, bool]:
+    """The given and family names compared as written, or swapped (a record that has
+    them the other way round) when that agrees better; and whether they were swapped."""
+    given = compare_given(a.given, b.given)
+    family = compare_family(a.family, b.family, counts)
+    if not (a.given and a.family and b.given and b.family) or (
+        given.level in ("same", "transliteration") and family.level in ("same", "transliteration")
+    ):
+        return given, family, False
+    # both role assignments, so that compare(a, b) == compare(b, a)
+    options = []
+    for x, y in ((a, b), (b, a)):
+        if not may_agree_given(x.given, y.family_as_given):
+            continue  # most pairs: settled without the costlier comparison
+        g2 = compare_given(x.given, y.family_as_given)
+        if g2.level not in _SWAP_ACCEPT or g2.key == "similar_low":
+            continue
+        f2 = compare_family(x.family, y.given_as_family, counts)
+        if f2.level in _SWAP_ACCEPT:
+            # a swapped surname gets the weakest frequency credit
+            f2 = replace(f2, tf_bits=SWAPPED_TF_BITS if f2.tf_bits else 0.0)
+            options.append((_weight(g2) + _weight(f2), g2, f2))
+    best = max(options, key=lambda o: o[0], default=None)
+    if best is not None and best[0] - SWAP_PENALTY > _weight(given) + _weight(family):
+        return best[1], best[2], True
+    return given, family, False
