@@ -348,6 +348,7 @@ def run(
             timings.append((time.perf_counter() - started) * 1000)
             keys = linking.record_keys(linking.match_mapping(record))
             candidates.append(len(linking.candidate_ids(record.id, keys)))
+            linking.forget_keys([record.id])
             db.session.delete(record)
             db.session.commit()
         timings.sort()

@@ -17,6 +17,7 @@ from tracing.models import (
     EventKind,
     ImportBatch,
     ImportFormat,
+    MatchKey,
     NameKind,
     Organization,
     PersonRecord,
@@ -237,6 +238,9 @@ def test_revert_removes_what_an_import_created_and_restores_what_it_changed(admi
     records = org_records(admin.organization)
     assert [(r.source_record_id, r.family_name) for r in records] == [("r1", "Коваль")]
     assert records[0].import_batch_id == first.batch_id
+    # the removed record's match keys go with it; the restored record's are its own again
+    keyed = db.session.scalars(sa.select(MatchKey.record_id).distinct()).all()
+    assert keyed == [records[0].id]
     assert batch.status is BatchStatus.REVERTED
     assert AuditTag.IMPORT_REVERT in db.session.scalars(sa.select(AuditEvent.tag)).all()
     # Once reverted, the same file may be imported again.

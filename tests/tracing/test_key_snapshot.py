@@ -108,3 +108,20 @@ def test_rows_written_while_reading_are_read_too() -> None:
     snapshot = KeySnapshot.read(connection)
     assert snapshot.keys.tolist() == [3, 7, 7]
     assert snapshot.records.tolist() == [9, 2, 4]
+
+
+def test_row_sets_compare_in_any_order_and_name_the_records_that_differ() -> None:
+    same_rows, differing_records = key_snapshot.same_rows, key_snapshot.differing_records
+    records = np.array([1, 1, 2, 3, 3], np.int64)
+    keys = np.array([5, -9, 5, 7, 2**62], np.int64)
+    shuffled = np.random.default_rng(1).permutation(len(records))
+    assert same_rows((records, keys), (records[shuffled], keys[shuffled]))
+    # the same keys under other records, and one key changed
+    assert not same_rows((records, keys), (records[::-1].copy(), keys))
+    changed = keys.copy()
+    changed[3] = 8
+    assert not same_rows((records, keys), (records, changed))
+    assert differing_records((records, keys), (records, changed)) == [3]
+    kept = np.array([0, 1, 3, 4])  # record 2 lost its only key
+    assert differing_records((records[kept], keys[kept]), (records, keys)) == [2]
+    assert differing_records((records, keys), (records[shuffled], keys[shuffled])) == []

@@ -71,3 +71,57 @@ def test_sqlite_connections_enforce_foreign_keys(scratch_url: str) -> None:
                 )
             )
     engine.dispose()
+
+
+def test_profiles_list_the_keys_the_index_held(scratch_url: str) -> None:
+    """Upgrading a database whose keys were found by record fills each profile's list."""
+    from sqlalchemy.orm import Session
+
+    from tracing.models import (
+        MatchKey,
+        MatchProfile,
+        Organization,
+        OrgKind,
+        PersonRecord,
+        RecordKind,
+    )
+    from tracing.services.linking import pack_keys, unpack_keys
+
+    cfg = alembic_config(url=scratch_url)
+    command.upgrade(cfg, "head")
+    engine = make_engine(scratch_url)
+    keys = {0: [-(2**62), 7, 2**40], 1: []}
+    try:
+        with Session(engine) as session:
+            org = Organization(slug="o", name="O", kind=OrgKind.NGO, verified=True)
+            session.add(org)
+            session.flush()
+            records = [
+                PersonRecord(
+                    org_id=org.id, kind=RecordKind.SOUGHT, given_name="Іван", family_name="Бойко",
+                    source_record_id=str(n), consent_tracing=True,
+                )
+                for n in keys
+            ]  # fmt: skip
+            session.add_all(records)
+            session.flush()
+            for n, record in enumerate(records):
+                session.add(
+                    MatchProfile(
+                        record_id=record.id, group_id=record.id, matcher_version="1",
+                        material_hash="x", profile={}, key_hashes=pack_keys(keys[n]),
+                    )
+                )  # fmt: skip
+                session.add_all(MatchKey(record_id=record.id, key_hash=k) for k in keys[n])
+            session.commit()
+            ids = [r.id for r in records]
+        command.downgrade(cfg, "5bcdb67fe10f")  # keys found by record, none listed
+        command.upgrade(cfg, "head")
+        with Session(engine) as session:
+            listed = {
+                p.record_id: unpack_keys(p.key_hashes)
+                for p in session.scalars(sa.select(MatchProfile))
+            }
+        assert listed == {ids[n]: sorted(k) for n, k in keys.items()}
+    finally:
+        engine.dispose()

@@ -457,8 +457,14 @@ def test_a_rebuild_restores_each_records_keys(
     db.session.flush()
     assert stored(record.id) == {*kept, bogus}
 
+    # and a record deleted without its keys (no foreign key takes them): they go
+    gone = add_record(ngo, **CHILD)
+    db.session.execute(sa.delete(PersonRecord).where(PersonRecord.id == gone.id))
+    assert stored(gone.id) == right
+
     rebuild.rebuild(workers=0)
     assert stored(record.id) == right == stored(other.id)
+    assert stored(gone.id) == set()
 
 
 def test_candidates_come_from_the_key_index(
@@ -499,17 +505,20 @@ def test_candidates_rank_by_the_weight_of_shared_keys(
     # by count the namesake would come first, by weight the child under a new surname
     typo_keys, father_key = ["e:lksntr|sfnk", "g:lsntr|sfnk"], "f:lksntr|lksntr:2010"
     keys = {subject.id: [*typo_keys, father_key], typos.id: typo_keys, adopted.id: [father_key]}
-    db.session.execute(sa.delete(MatchKey).where(MatchKey.record_id.in_(list(keys))))
+    connection = db.session.connection()
     for record_id, texts in keys.items():
-        db.session.add_all(
-            MatchKey(record_id=record_id, key_hash=linking.key_hash(t)) for t in texts
+        listed = db.session.get(MatchProfile, record_id)
+        assert listed is not None
+        hashes = [linking.key_hash(t) for t in texts]
+        linking.replace_keys(
+            connection, {record_id: hashes}, {record_id: linking.unpack_keys(listed.key_hashes)}
         )
+        listed.key_hashes = linking.pack_keys(hashes)
     db.session.flush()
     assert [linking.key_hash(t) & 3 for t in keys[subject.id]] == [0, 0, 2]
     hashes = [linking.key_hash(t) for t in keys[subject.id]]
     assert linking.candidate_ids(subject.id, hashes) == [adopted.id, typos.id]
     # the rebuild's snapshot of the key index ranks them alike
-    connection = db.session.connection()
     snapshot = KeySnapshot.read(connection)
     subject_keys = linking.key_rows([subject.id], connection)
     assert sorted(subject_keys) == sorted((subject.id, h) for h in hashes)

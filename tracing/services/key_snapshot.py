@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -184,3 +184,51 @@ class KeySnapshot:
         for subject, other in zip(subjects, candidate[kept].tolist(), strict=True):
             found.setdefault(subject, []).append(other)
         return found
+
+
+# --- the index against the profiles' lists ---------------------------------------------
+
+
+def listed_rows(connection: Any) -> tuple[Array, Array]:
+    """(record ids, key hashes) of every key the profiles list, as the index should hold
+    them (``MatchProfile.key_hashes``)."""
+    cursor = connection.connection.dbapi_connection.cursor()
+    ids: list[int] = []
+    packed: list[bytes] = []
+    try:
+        cursor.execute("SELECT record_id, key_hashes FROM match_profiles")
+        while rows := cursor.fetchmany(_FETCH):
+            ids.extend(row[0] for row in rows)
+            packed.extend(bytes(row[1]) for row in rows)
+    finally:
+        cursor.close()
+    keys = np.frombuffer(b"".join(packed), dtype="<i8").astype(np.int64)
+    counts = np.fromiter((len(p) // 8 for p in packed), np.int64, len(packed))
+    return np.repeat(np.array(ids, np.int64), counts), keys
+
+
+def _mixed(records: Array, keys: Array) -> npt.NDArray[np.uint64]:
+    """Each row as one well-mixed 64-bit number, so that sums of them tell sets apart."""
+    mixed = keys.view(np.uint64) ^ (records.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    mixed = mixed * np.uint64(0xBF58476D1CE4E5B9)
+    return cast(npt.NDArray[np.uint64], mixed ^ (mixed >> np.uint64(31)))
+
+
+def same_rows(first: tuple[Array, Array], second: tuple[Array, Array]) -> bool:
+    """Whether two sets of (record id, key hash) rows are the same, in any order: by their
+    number and the sum of their mixed values, in one pass over each."""
+    if len(first[0]) != len(second[0]):
+        return False
+    return bool(_mixed(*first).sum(dtype=np.uint64) == _mixed(*second).sum(dtype=np.uint64))
+
+
+def differing_records(first: tuple[Array, Array], second: tuple[Array, Array]) -> list[int]:
+    """The records whose rows differ between the two sets."""
+    size = max([int(records.max()) + 1 for records, _ in (first, second) if len(records)] or [0])
+    sums, counts = [], []
+    for records, keys in (first, second):
+        total = np.zeros(size, np.uint64)
+        np.add.at(total, records, _mixed(records, keys))
+        sums.append(total)
+        counts.append(np.bincount(records, minlength=size))
+    return np.flatnonzero((sums[0] != sums[1]) | (counts[0] != counts[1])).tolist()

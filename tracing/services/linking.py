@@ -16,6 +16,7 @@ from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -152,17 +153,30 @@ def refresh_profile(record: PersonRecord, *, force: bool = False) -> tuple[Match
         and not force
     ):
         return profile, False
+    held = unpack_keys(profile.key_hashes) if profile is not None else []
     if profile is None:
         profile = MatchProfile(record_id=record.id, group_id=record.id)
         db.session.add(profile)
+    keys = sorted(record_keys(mapping))
     profile.profile = mapping
     profile.material_hash = digest
     profile.matcher_version = MATCHER_VERSION
+    profile.key_hashes = pack_keys(keys)
     db.session.flush()
-    replace_keys(db.session.connection(), {record.id: list(record_keys(mapping))})
+    replace_keys(db.session.connection(), {record.id: keys}, {record.id: held})
     return profile, True
 
 
+def pack_keys(keys: Iterable[int]) -> bytes:
+    """A record's key hashes as its profile lists them: sorted, 8 bytes each."""
+    return np.array(sorted(keys), dtype=_PACKED).tobytes()
+
+
+def unpack_keys(packed: bytes) -> list[int]:
+    return cast(list[int], np.frombuffer(packed, dtype=_PACKED).tolist())
+
+
+_PACKED = np.dtype("<i8")
 _INSERT_KEYS = "INSERT INTO match_keys (record_id, key_hash) VALUES (?, ?)"  # SQLite
 _COPY_KEYS = "COPY match_keys (record_id, key_hash) FROM STDIN"  # PostgreSQL
 _DELETE_KEYS = "DELETE FROM match_keys WHERE key_hash = ? AND record_id = ?"  # SQLite
@@ -172,17 +186,16 @@ _DELETE_KEYS_PG = (
 )
 
 
-def replace_keys(connection: sa.Connection, wanted: dict[int, list[int]]) -> None:
-    """Make these records' stored keys the wanted ones, touching only the rows that differ:
-    an edit that keeps most keys, or a rebuild after an upgrade that does, rewrites few (a
-    rebuild meets 34 million at a million records)."""
-    held: dict[int, set[int]] = {}
-    for record_id, key in key_rows(list(wanted), connection):
-        held.setdefault(record_id, set()).add(key)
+def replace_keys(
+    connection: sa.Connection, wanted: dict[int, list[int]], held: dict[int, list[int]]
+) -> None:
+    """Make these records' stored keys the wanted ones, given those they hold, touching
+    only the rows that differ: an edit that keeps most keys, or a rebuild after an upgrade
+    that does, rewrites few (a rebuild meets 34 million at a million records)."""
     gone: list[tuple[int, int]] = []
     new: list[tuple[int, int]] = []
-    for record_id, keys in wanted.items():
-        had, want = held.get(record_id, set()), set(keys)
+    for record_id in wanted.keys() | held.keys():
+        had, want = set(held.get(record_id, ())), set(wanted.get(record_id, ()))
         gone.extend((key, record_id) for key in had - want)
         new.extend((record_id, key) for key in want - had)
     if gone:
@@ -191,6 +204,12 @@ def replace_keys(connection: sa.Connection, wanted: dict[int, list[int]]) -> Non
         # in index order: each page of the key index is then visited once per batch, not
         # once per key that falls on it
         _insert_keys(connection, sorted(new, key=itemgetter(1)))
+
+
+def forget_keys(record_ids: Sequence[int]) -> None:
+    """Delete these records' keys: call before deleting the records (the key table has no
+    foreign key to do it)."""
+    replace_keys(db.session.connection(), {}, _listed_keys(record_ids, db.session.connection()))
 
 
 def _delete_keys(connection: sa.Connection, rows: list[tuple[int, int]]) -> None:
@@ -363,13 +382,18 @@ def candidate_ids(
 
 
 def key_rows(record_ids: Sequence[int], conn: Any) -> list[tuple[int, int]]:
-    """(record id, key hash) of each key of these records: a rebuild batch's ~34,000 rows,
-    read through the driver (through Core, handling them would cost more than reading)."""
+    """(record id, key hash) of each key of these records, as their profiles list them."""
+    return [(rid, key) for rid, keys in _listed_keys(record_ids, conn).items() for key in keys]
+
+
+def _listed_keys(record_ids: Sequence[int], conn: Any) -> dict[int, list[int]]:
+    """The keys each of these records' profiles lists (read for a rebuild batch's thousand
+    records at once, so through the driver)."""
     if not record_ids:
-        return []
+        return {}
     ids = ",".join(str(int(i)) for i in record_ids)  # integers from our own tables
-    sql = f"SELECT record_id, key_hash FROM match_keys WHERE record_id IN ({ids})"  # noqa: S608
-    return [(int(r), int(k)) for r, k in conn.exec_driver_sql(sql).all()]
+    sql = f"SELECT record_id, key_hashes FROM match_profiles WHERE record_id IN ({ids})"  # noqa: S608
+    return {int(rid): unpack_keys(packed) for rid, packed in conn.exec_driver_sql(sql)}
 
 
 def _may_pair(subject: SideState, other: SideState) -> bool:
@@ -652,9 +676,7 @@ def _collapse(ids: list[int]) -> None:
 
 def suggest_for(record: PersonRecord) -> SuggestionChanges:
     """Score one record's candidates and store its suggestions (after its keys are fresh)."""
-    keys = db.session.scalars(
-        sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id)
-    ).all()
+    keys = [key for _, key in key_rows([record.id], db.session.connection())]
     ids = candidate_ids(record.id, keys)
     sides = load_sides([record.id, *ids])
     subject = sides.pop(record.id)

@@ -23,11 +23,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 import sqlalchemy as sa
 
 from tracing.db import SQLITE_PAGE_CACHE, db, make_engine, utcnow
 from tracing.models import AlternateName, MatchProfile, MatchRun, PersonRecord, Suggestion
-from tracing.services import lifecycle, linking
+from tracing.services import key_snapshot, lifecycle, linking
 from tracing.services.key_snapshot import KeySnapshot
 
 BATCH = 1000
@@ -190,10 +191,10 @@ def _write_profiles(
     _ids: list[int], results: list[tuple[int, dict[str, Any], str, list[int]]]
 ) -> None:
     ids = [r[0] for r in results]
-    groups = {
-        row.record_id: row.group_id
+    held: dict[int, tuple[int, bytes]] = {
+        row.record_id: (row.group_id, row.key_hashes)
         for row in db.session.execute(
-            sa.select(MatchProfile.record_id, MatchProfile.group_id).where(
+            sa.select(MatchProfile.record_id, MatchProfile.group_id, MatchProfile.key_hashes).where(
                 MatchProfile.record_id.in_(ids)
             )
         )
@@ -205,16 +206,21 @@ def _write_profiles(
         [
             {
                 "record_id": rid,
-                "group_id": groups.get(rid, rid),
+                "group_id": held[rid][0] if rid in held else rid,
                 "profile": mapping,
                 "material_hash": digest,
                 "matcher_version": linking.MATCHER_VERSION,
+                "key_hashes": linking.pack_keys(keys),
                 "updated_at": now,
             }
-            for rid, mapping, digest, _keys in results
+            for rid, mapping, digest, keys in results
         ],
     )
-    linking.replace_keys(db.session.connection(), {rid: keys for rid, _m, _d, keys in results})
+    linking.replace_keys(
+        db.session.connection(),
+        {rid: keys for rid, _m, _d, keys in results},
+        {rid: linking.unpack_keys(packed) for rid, (_group, packed) in held.items()},
+    )
 
 
 def _write_pairs(
@@ -305,7 +311,7 @@ def rebuild(progress: Callable[[int], None] = lambda n: None, *, workers: int | 
 def _key_snapshot() -> Iterator[Path]:
     """The key index as it stands, saved for the scoring processes to map (records and
     keys that change later are suggested for by their own change, as between rebuilds)."""
-    snapshot = KeySnapshot.read(db.session.connection())
+    snapshot = _mended_snapshot(db.session.connection())
     with tempfile.TemporaryDirectory(prefix="tracing-keys-") as directory:
         path = Path(directory)
         snapshot.save(path)
@@ -314,6 +320,26 @@ def _key_snapshot() -> Iterator[Path]:
             yield path
         finally:
             _snapshots.clear()
+
+
+def _mended_snapshot(connection: sa.Connection) -> KeySnapshot:
+    """The key index as read, once it holds exactly the keys the profiles list. Only the
+    code that writes both keeps them in step (no foreign key: see MatchKey), so the
+    rebuild checks the whole index, and mends the records that differ: keys left by a
+    record deleted without ``linking.forget_keys``, or a table edited by hand."""
+    snapshot = KeySnapshot.read(connection)
+    stored, listed = (snapshot.records, snapshot.keys), key_snapshot.listed_rows(connection)
+    if key_snapshot.same_rows(stored, listed):
+        return snapshot
+    differing = np.array(key_snapshot.differing_records(stored, listed), np.int64)
+    held: dict[int, list[int]] = {}
+    wanted: dict[int, list[int]] = {}
+    for (records, keys), found in ((stored, held), (listed, wanted)):
+        rows = np.isin(records, differing)
+        for record_id, key in zip(records[rows].tolist(), keys[rows].tolist(), strict=True):
+            found.setdefault(record_id, []).append(key)
+    linking.replace_keys(connection, wanted, held)
+    return KeySnapshot.read(connection)
 
 
 def _run_phase(

@@ -457,6 +457,7 @@ def revert(batch: ImportBatch, actor: User) -> None:
     db.session.execute(sa.delete(RecordLink).where(RecordLink.batch_id == batch.id))
     db.session.execute(sa.delete(CaseEvent).where(CaseEvent.import_batch_id == batch.id))
     if created:
+        linking.forget_keys(created)
         db.session.execute(sa.delete(PersonRecord).where(PersonRecord.id.in_(created)))
     db.session.expire_all()
     restored = [
