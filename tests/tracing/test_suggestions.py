@@ -467,6 +467,33 @@ def test_a_rebuild_restores_each_records_keys(
     assert stored(gone.id) == set()
 
 
+def test_mending_keys_holds_when_the_record_changed_since_they_were_read(
+    ngo: Organization,
+    add_record: Callable[..., PersonRecord],
+) -> None:
+    # the rebuild reads the index and the profiles' lists one after the other, so a record
+    # stored or edited in between differs between the two reads; its keys stay as listed
+    record, edited = add_record(ngo, **CHILD), add_record(ngo, **CHILD)
+    keys = set(
+        db.session.scalars(sa.select(MatchKey.key_hash).where(MatchKey.record_id == record.id))
+    )
+    edited.family_name = "Коваленко"
+    linking.records_changed([edited])
+    listed = set(linking.unpack_keys(db.session.get(MatchProfile, edited.id).key_hashes))
+    stale = keys - listed  # held before the edit, as the index was read
+    assert listed and stale
+
+    linking.mend_keys({record.id: [], edited.id: sorted(keys)})
+    db.session.flush()
+
+    def stored(record_id: int) -> set[int]:
+        query = sa.select(MatchKey.key_hash).where(MatchKey.record_id == record_id)
+        return set(db.session.scalars(query))
+
+    assert stored(record.id) == keys
+    assert stored(edited.id) == listed
+
+
 def test_candidates_come_from_the_key_index(
     ngo: Organization,
     add_record: Callable[..., PersonRecord],

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, cast
 
 import numpy as np
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
 
 import matching
@@ -210,6 +211,27 @@ def forget_keys(record_ids: Sequence[int]) -> None:
     """Delete these records' keys: call before deleting the records (the key table has no
     foreign key to do it)."""
     replace_keys(db.session.connection(), {}, _listed_keys(record_ids, db.session.connection()))
+
+
+def mend_keys(seen: dict[int, list[int]]) -> None:
+    """Make these records' stored keys those their profiles list now. ``seen``: the keys
+    the index was seen holding for each, a moment ago: with no index by record to find
+    them again, those not listed are deleted, and the listed ones inserted where missing,
+    so that an edit committed meanwhile makes neither step fail."""
+    connection = db.session.connection()
+    listed = _listed_keys(list(seen), connection)
+    gone = [
+        (key, record_id)
+        for record_id, keys in seen.items()
+        for key in set(keys).difference(listed.get(record_id, ()))
+    ]
+    if gone:
+        _delete_keys(connection, gone)
+    rows = [{"record_id": rid, "key_hash": key} for rid, keys in listed.items() for key in keys]
+    if rows:
+        table = cast(sa.Table, MatchKey.__table__)
+        dialect = sqlite if connection.dialect.name == "sqlite" else postgresql
+        connection.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
 
 
 def _delete_keys(connection: sa.Connection, rows: list[tuple[int, int]]) -> None:

@@ -331,14 +331,12 @@ def _mended_snapshot(connection: sa.Connection) -> KeySnapshot:
     stored, listed = (snapshot.records, snapshot.keys), key_snapshot.listed_rows(connection)
     if key_snapshot.same_rows(stored, listed):
         return snapshot
-    differing = np.array(key_snapshot.differing_records(stored, listed), np.int64)
-    held: dict[int, list[int]] = {}
-    wanted: dict[int, list[int]] = {}
-    for (records, keys), found in ((stored, held), (listed, wanted)):
-        rows = np.isin(records, differing)
-        for record_id, key in zip(records[rows].tolist(), keys[rows].tolist(), strict=True):
-            found.setdefault(record_id, []).append(key)
-    linking.replace_keys(connection, wanted, held)
+    differing = key_snapshot.differing_records(stored, listed)
+    seen: dict[int, list[int]] = {record_id: [] for record_id in differing}
+    rows = np.isin(stored[0], differing)
+    for record_id, key in zip(stored[0][rows].tolist(), stored[1][rows].tolist(), strict=True):
+        seen[record_id].append(key)
+    linking.mend_keys(seen)
     return KeySnapshot.read(connection)
 
 
