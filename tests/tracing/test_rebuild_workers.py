@@ -21,6 +21,8 @@ from tests.tracing.test_suggestions import CHILD
 from tracing import create_app
 from tracing.db import db, utcnow
 from tracing.models import (
+    MatchKey,
+    MatchProfile,
     Organization,
     OrgKind,
     PersonRecord,
@@ -168,3 +170,44 @@ def test_pairs_are_written_only_as_their_records_still_are(live_app: Flask) -> N
     # neither the corrected pair overwritten by its older scoring, nor a pair brought back
     # for a record that may no longer be matched
     assert _suggestions() == live
+
+
+def test_profiles_computed_before_an_edit_leave_the_edited_record_as_it_was_matched(
+    live_app: Flask,
+) -> None:
+    org = _org()
+    first = _add(org, 1)
+    other = _add(org, 2, given_name="Петро")
+    ids = [first.id, other.id]
+    with live_app.app_context():  # a worker reads on a connection of its own
+        db.session.execute(sa.update(MatchProfile).values(matcher_version="0"))  # an upgrade
+        db.session.commit()
+        computed = rebuild.compute_profiles(ids, db.session.connection())
+        db.session.rollback()
+
+    other.given_name = "Александр"  # a caseworker's correction, meanwhile
+    linking.records_changed([other])
+    db.session.commit()
+    as_edited = _profile_row(other.id)
+    assert as_edited[0] == linking.MATCHER_VERSION
+
+    rebuild._write_profiles(ids, computed)
+    db.session.commit()
+    assert _profile_row(other.id) == as_edited  # not the name the worker read
+    assert _stored_keys(other.id) == set(linking.unpack_keys(as_edited[2]))
+    assert _profile_row(first.id)[0] == linking.MATCHER_VERSION  # the other one rewritten
+
+
+def _profile_row(record_id: int) -> tuple[str, str, bytes]:
+    row = db.session.execute(
+        sa.select(
+            MatchProfile.matcher_version, MatchProfile.material_hash, MatchProfile.key_hashes
+        ).where(MatchProfile.record_id == record_id)
+    ).one()
+    return row[0], row[1], bytes(row[2])
+
+
+def _stored_keys(record_id: int) -> set[int]:
+    return set(
+        db.session.scalars(sa.select(MatchKey.key_hash).where(MatchKey.record_id == record_id))
+    )

@@ -13,10 +13,10 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import selectinload
@@ -187,30 +187,55 @@ _DELETE_KEYS_PG = (
 )
 
 
-def replace_keys(
-    connection: sa.Connection, wanted: dict[int, list[int]], held: dict[int, list[int]]
-) -> None:
-    """Make these records' stored keys the wanted ones, given those they hold, touching
-    only the rows that differ: an edit that keeps most keys, or a rebuild after an upgrade
-    that does, rewrites few (a rebuild meets 34 million at a million records)."""
+class KeyChanges(NamedTuple):
+    """The rows that turn some records' stored keys into the wanted ones, as (record id,
+    key hash) pairs: arrays, cheap to send from a rebuild's worker to the writer."""
+
+    new: npt.NDArray[np.int64]  # in index order (by key)
+    gone: npt.NDArray[np.int64]
+
+
+def key_changes(wanted: dict[int, list[int]], held: dict[int, list[int]]) -> KeyChanges:
+    """Only the rows that differ: an edit that keeps most keys, or a rebuild after an
+    upgrade that does, rewrites few (a rebuild meets 34 million at a million records)."""
     gone: list[tuple[int, int]] = []
     new: list[tuple[int, int]] = []
     for record_id in wanted.keys() | held.keys():
         had, want = set(held.get(record_id, ())), set(wanted.get(record_id, ()))
-        gone.extend((key, record_id) for key in had - want)
+        gone.extend((record_id, key) for key in had - want)
         new.extend((record_id, key) for key in want - had)
-    if gone:
-        _delete_keys(connection, gone)
-    if new:
-        # in index order: each page of the key index is then visited once per batch, not
-        # once per key that falls on it
-        _insert_keys(connection, sorted(new, key=itemgetter(1)))
+    rows = _rows(new)
+    # in index order: each page of the key index is then visited once per batch, not once
+    # per key that falls on it
+    return KeyChanges(rows[np.argsort(rows[:, 1], kind="stable")], _rows(gone))
+
+
+def _rows(pairs: list[tuple[int, int]]) -> npt.NDArray[np.int64]:
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def write_key_changes(connection: sa.Connection, changes: KeyChanges) -> None:
+    if len(changes.gone):
+        _delete_keys(connection, _pairs(changes.gone[:, 1], changes.gone[:, 0]))
+    if len(changes.new):
+        _insert_keys(connection, _pairs(changes.new[:, 0], changes.new[:, 1]))
+
+
+def _pairs(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> list[tuple[int, int]]:
+    return list(zip(first.tolist(), second.tolist(), strict=True))
+
+
+def replace_keys(
+    connection: sa.Connection, wanted: dict[int, list[int]], held: dict[int, list[int]]
+) -> None:
+    """Make these records' stored keys the wanted ones, given those they hold."""
+    write_key_changes(connection, key_changes(wanted, held))
 
 
 def forget_keys(record_ids: Sequence[int]) -> None:
     """Delete these records' keys: call before deleting the records (the key table has no
     foreign key to do it)."""
-    replace_keys(db.session.connection(), {}, _listed_keys(record_ids, db.session.connection()))
+    replace_keys(db.session.connection(), {}, listed_keys(record_ids, db.session.connection()))
 
 
 def mend_keys(seen: dict[int, list[int]]) -> None:
@@ -219,7 +244,7 @@ def mend_keys(seen: dict[int, list[int]]) -> None:
     them again, those not listed are deleted, and the listed ones inserted where missing,
     so that an edit committed meanwhile makes neither step fail."""
     connection = db.session.connection()
-    listed = _listed_keys(list(seen), connection)
+    listed = listed_keys(list(seen), connection)
     gone = [
         (key, record_id)
         for record_id, keys in seen.items()
@@ -234,7 +259,7 @@ def mend_keys(seen: dict[int, list[int]]) -> None:
         connection.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
 
 
-def _delete_keys(connection: sa.Connection, rows: list[tuple[int, int]]) -> None:
+def _delete_keys(connection: sa.Connection, rows: Sequence[Sequence[int]]) -> None:
     """Delete (key hash, record id) rows; in PostgreSQL as one statement over two arrays."""
     if connection.dialect.name == "postgresql":
         hashes, records = zip(*rows, strict=True)
@@ -243,7 +268,7 @@ def _delete_keys(connection: sa.Connection, rows: list[tuple[int, int]]) -> None
     connection.exec_driver_sql(_DELETE_KEYS, rows)
 
 
-def _insert_keys(connection: sa.Connection, keys: list[tuple[int, int]]) -> None:
+def _insert_keys(connection: sa.Connection, keys: Sequence[Sequence[int]]) -> None:
     """Tens of millions of rows on a full rebuild: straight to the driver (SQLAlchemy's
     per-row parameter handling would cost more than the insert); into PostgreSQL by COPY,
     its bulk-loading path, rather than row by row."""
@@ -405,17 +430,37 @@ def candidate_ids(
 
 def key_rows(record_ids: Sequence[int], conn: Any) -> list[tuple[int, int]]:
     """(record id, key hash) of each key of these records, as their profiles list them."""
-    return [(rid, key) for rid, keys in _listed_keys(record_ids, conn).items() for key in keys]
+    return [(rid, key) for rid, keys in listed_keys(record_ids, conn).items() for key in keys]
 
 
-def _listed_keys(record_ids: Sequence[int], conn: Any) -> dict[int, list[int]]:
-    """The keys each of these records' profiles lists (read for a rebuild batch's thousand
-    records at once, so through the driver)."""
+def listed_keys(record_ids: Sequence[int], conn: Any) -> dict[int, list[int]]:
+    """The keys each of these records' profiles lists."""
+    marks = profile_marks(record_ids, conn)
+    return {record_id: unpack_keys(mark.key_hashes) for record_id, mark in marks.items()}
+
+
+class ProfileMark(NamedTuple):
+    """What tells whether a record's profile and keys were rewritten since it was read."""
+
+    material_hash: str
+    matcher_version: str
+    key_hashes: bytes
+
+
+def profile_marks(record_ids: Sequence[int], conn: Any) -> dict[int, ProfileMark]:
+    """These records' profile marks (read for a rebuild batch's thousand records at once,
+    so through the driver); records without a profile are absent."""
     if not record_ids:
         return {}
     ids = ",".join(str(int(i)) for i in record_ids)  # integers from our own tables
-    sql = f"SELECT record_id, key_hashes FROM match_profiles WHERE record_id IN ({ids})"  # noqa: S608
-    return {int(rid): unpack_keys(packed) for rid, packed in conn.exec_driver_sql(sql)}
+    sql = (
+        "SELECT record_id, material_hash, matcher_version, key_hashes "  # noqa: S608
+        f"FROM match_profiles WHERE record_id IN ({ids})"
+    )
+    return {
+        int(rid): ProfileMark(digest, version, bytes(packed))
+        for rid, digest, version, packed in conn.exec_driver_sql(sql)
+    }
 
 
 def _may_pair(subject: SideState, other: SideState) -> bool:

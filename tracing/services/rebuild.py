@@ -21,7 +21,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -108,10 +108,18 @@ def _reader(conn: sa.Connection | None) -> Iterator[sa.Connection]:
         yield own
 
 
-def compute_profiles(
-    ids: list[int], conn: sa.Connection | None = None
-) -> list[tuple[int, dict[str, Any], str, list[int]]]:
-    """(record id, profile, material hash, key hashes) for each record. A worker keeps the
+class Profiles(NamedTuple):
+    """A batch's profiles as a worker computed them, and the key rows to change: this
+    process, which writes them, sets the pace of the key phase, so the workers do all
+    they can of it."""
+
+    rows: list[tuple[int, dict[str, Any], str, bytes]]  # id, profile, hash, packed keys
+    read: dict[int, linking.ProfileMark]  # the stored profiles the changes start from
+    changes: linking.KeyChanges
+
+
+def compute_profiles(ids: list[int], conn: sa.Connection | None = None) -> Profiles:
+    """Each record's profile and keys, and how its stored keys change. A worker keeps the
     records it prepared on the way for the scoring phase."""
     in_worker = conn is None
     with _reader(conn) as reader:
@@ -125,19 +133,23 @@ def compute_profiles(
             .order_by(AlternateName.id)
         ):
             names.setdefault(record_id, []).append(name)
+        read = linking.profile_marks(ids, reader)
     # in a worker, kept for the scoring phase; in this process (tests), not kept
     kept = _kept() if in_worker else {}
     today = utcnow().date()
-    out = []
+    rows = []
+    wanted: dict[int, list[int]] = {}
     for record in records:
         mapping = linking.match_mapping(record, names.get(record.id, []))
         digest = linking.material_hash(mapping)
         features, keys = linking.prepared_keys(mapping)
         kept[record.id, digest] = linking.prepared_of(features, record, today)
-        out.append((record.id, mapping, digest, sorted(keys)))
+        wanted[record.id] = sorted(keys)
+        rows.append((record.id, mapping, digest, linking.pack_keys(keys)))
+    held = {rid: linking.unpack_keys(mark.key_hashes) for rid, mark in read.items()}
     if in_worker:
         _settle_kept()
-    return out
+    return Profiles(rows, read, linking.key_changes(wanted, held))
 
 
 def compute_pairs(
@@ -187,40 +199,48 @@ def _settle_kept() -> None:
 # --- this process: write -------------------------------------------------------------------
 
 
-def _write_profiles(
-    _ids: list[int], results: list[tuple[int, dict[str, Any], str, list[int]]]
-) -> None:
-    ids = [r[0] for r in results]
-    held: dict[int, tuple[int, bytes]] = {
-        row.record_id: (row.group_id, row.key_hashes)
+def _write_profiles(_ids: list[int], computed: Profiles) -> None:
+    """Store the batch's profiles and key changes, but for records whose profile was
+    rewritten since the worker read it (edited meanwhile, and matched as edited): those
+    stand as they are."""
+    ids = [row[0] for row in computed.rows]
+    stored = linking.profile_marks(ids, db.session.connection())
+    moved = {rid for rid in ids if stored.get(rid) != computed.read.get(rid)}
+    changes = computed.changes
+    if moved:
+        changes = linking.KeyChanges(
+            *(rows[~np.isin(rows[:, 0], list(moved))] for rows in (changes.new, changes.gone))
+        )
+    rows = [row for row in computed.rows if row[0] not in moved]
+    groups = {
+        row.record_id: row.group_id
         for row in db.session.execute(
-            sa.select(MatchProfile.record_id, MatchProfile.group_id, MatchProfile.key_hashes).where(
-                MatchProfile.record_id.in_(ids)
+            sa.select(MatchProfile.record_id, MatchProfile.group_id).where(
+                MatchProfile.record_id.in_([row[0] for row in rows])
             )
         )
     }
-    db.session.execute(sa.delete(MatchProfile).where(MatchProfile.record_id.in_(ids)))
-    now = utcnow()
     db.session.execute(
-        sa.insert(cast(sa.Table, MatchProfile.__table__)),
-        [
-            {
-                "record_id": rid,
-                "group_id": held[rid][0] if rid in held else rid,
-                "profile": mapping,
-                "material_hash": digest,
-                "matcher_version": linking.MATCHER_VERSION,
-                "key_hashes": linking.pack_keys(keys),
-                "updated_at": now,
-            }
-            for rid, mapping, digest, keys in results
-        ],
+        sa.delete(MatchProfile).where(MatchProfile.record_id.in_([row[0] for row in rows]))
     )
-    linking.replace_keys(
-        db.session.connection(),
-        {rid: keys for rid, _m, _d, keys in results},
-        {rid: linking.unpack_keys(packed) for rid, (_group, packed) in held.items()},
-    )
+    now = utcnow()
+    if rows:
+        db.session.execute(
+            sa.insert(cast(sa.Table, MatchProfile.__table__)),
+            [
+                {
+                    "record_id": rid,
+                    "group_id": groups.get(rid, rid),
+                    "profile": mapping,
+                    "material_hash": digest,
+                    "matcher_version": linking.MATCHER_VERSION,
+                    "key_hashes": packed,
+                    "updated_at": now,
+                }
+                for rid, mapping, digest, packed in rows
+            ],
+        )
+    linking.write_key_changes(db.session.connection(), changes)
 
 
 def _write_pairs(
