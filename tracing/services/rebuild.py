@@ -212,17 +212,16 @@ def _write_profiles(_ids: list[int], computed: Profiles) -> None:
             *(rows[~np.isin(rows[:, 0], list(moved))] for rows in (changes.new, changes.gone))
         )
     rows = [row for row in computed.rows if row[0] not in moved]
+    written = [row[0] for row in rows]
     groups = {
         row.record_id: row.group_id
         for row in db.session.execute(
             sa.select(MatchProfile.record_id, MatchProfile.group_id).where(
-                MatchProfile.record_id.in_([row[0] for row in rows])
+                MatchProfile.record_id.in_(written)
             )
         )
     }
-    db.session.execute(
-        sa.delete(MatchProfile).where(MatchProfile.record_id.in_([row[0] for row in rows]))
-    )
+    db.session.execute(sa.delete(MatchProfile).where(MatchProfile.record_id.in_(written)))
     now = utcnow()
     if rows:
         db.session.execute(
